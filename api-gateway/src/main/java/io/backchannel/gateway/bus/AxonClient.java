@@ -1,0 +1,61 @@
+package io.backchannel.gateway.bus;
+
+import io.backchannel.api.RejectedException;
+import io.backchannel.api.Rejection;
+import org.axonframework.commandhandling.CommandExecutionException;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.HandlerExecutionException;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.axonframework.queryhandling.SubscriptionQueryResult;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The gateway's only way onto Axon's buses. Dispatch happens on {@code boundedElastic}: local buses run
+ * handlers on the caller's thread, and a command handler may block on the event store, so nothing
+ * here may run on a Netty event loop. Refusals come back as {@link RejectedException} in both modes.
+ */
+@Component
+public class AxonClient {
+
+    private final CommandGateway commands;
+    private final QueryGateway queries;
+
+    AxonClient(CommandGateway commands, QueryGateway queries) {
+        this.commands = commands;
+        this.queries = queries;
+    }
+
+    public <R> Mono<R> send(Object command) {
+        return Mono.defer(() -> Mono.fromFuture(commands.<R>send(command)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(HandlerExecutionException.class, AxonClient::unwrap);
+    }
+
+    public <R> Mono<R> query(Object query, Class<R> responseType) {
+        return Mono.defer(() -> Mono.fromFuture(queries.query(query, responseType)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(HandlerExecutionException.class, AxonClient::unwrap);
+    }
+
+    /** The updates of a subscription query; the subscription is closed however the flux ends. */
+    public <U> Flux<U> updates(Object query, Class<?> initialType, Class<U> updateType, int bufferSize) {
+        return Flux.defer(() -> {
+                    // A fresh subscription each time: a query message must never be reused.
+                    SubscriptionQueryResult<?, U> result = queries.subscriptionQuery(query.getClass().getName(), query,
+                            ResponseTypes.instanceOf(initialType), ResponseTypes.instanceOf(updateType), bufferSize);
+                    return result.updates().doFinally(signal -> result.close());
+                })
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private static Throwable unwrap(HandlerExecutionException e) {
+        return e.getDetails()
+                .filter(Rejection.class::isInstance)
+                .map(details -> (Throwable) ((Rejection) details).exception())
+                .orElse(e);
+    }
+}

@@ -1,0 +1,84 @@
+package io.backchannel.gateway.rest;
+
+import io.backchannel.api.Limits;
+import io.backchannel.api.Rejection;
+import io.backchannel.api.channel.EventPage;
+import io.backchannel.api.channel.FetchEventsQuery;
+import io.backchannel.api.message.FetchHistoryQuery;
+import io.backchannel.api.message.MessagePage;
+import io.backchannel.api.message.SendMessageCommand;
+import io.backchannel.api.message.SendReceipt;
+import io.backchannel.gateway.bus.AxonClient;
+import io.backchannel.gateway.security.Caller;
+import io.backchannel.gateway.security.ChannelReadAccess;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+import java.time.Instant;
+
+/** Sending, history and the raw event log of a channel. */
+@RestController
+class MessageController {
+
+    private final AxonClient axon;
+    private final ChannelReadAccess readAccess;
+
+    MessageController(AxonClient axon, ChannelReadAccess readAccess) {
+        this.axon = axon;
+        this.readAccess = readAccess;
+    }
+
+    record Send(String clientMsgId, String text, Long threadSeq) {
+    }
+
+    record Ack(String messageId, String channelId, long seq, Instant ts, String clientMsgId) {
+        static Ack of(SendReceipt receipt) {
+            return new Ack(receipt.messageId(), receipt.channelId(), receipt.seq(), receipt.ts(), receipt.clientMsgId());
+        }
+    }
+
+    /**
+     * Answers only once the event is durably stored: 201 for a new message, 200 with the original
+     * answer for a retry of the same (channel, user, clientMsgId).
+     */
+    @PostMapping("/api/channels/{channelId}/messages")
+    Mono<ResponseEntity<Ack>> send(@PathVariable String channelId, @RequestBody Send request, Caller caller) {
+        Limits.requireClientMsgId(request.clientMsgId());
+        Limits.requireText(request.text());
+        Limits.requireSeq(request.threadSeq(), "threadSeq");
+        return axon.<SendReceipt>send(new SendMessageCommand(channelId, caller.userId(), request.clientMsgId(),
+                        request.text(), request.threadSeq()))
+                .map(receipt -> ResponseEntity.status(receipt.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
+                        .body(Ack.of(receipt)));
+    }
+
+    @GetMapping("/api/channels/{channelId}/messages")
+    Mono<MessagePage> history(@PathVariable String channelId, @RequestParam(required = false) Long before,
+                              @RequestParam(required = false) Long after,
+                              @RequestParam(required = false) Integer limit, Caller caller) {
+        int pageLimit = Limits.pageLimit(limit);
+        if (before != null && after != null) {
+            return Mono.error(Rejection.invalid("give at most one of before and after").exception());
+        }
+        Limits.requireSeq(before, "before");
+        Limits.requireAfter(after);
+        return readAccess.require(channelId, caller)
+                .then(axon.query(new FetchHistoryQuery(channelId, before, after, pageLimit), MessagePage.class));
+    }
+
+    @GetMapping("/api/channels/{channelId}/events")
+    Mono<EventPage> events(@PathVariable String channelId, @RequestParam(defaultValue = "-1") long after,
+                           @RequestParam(required = false) Integer limit, Caller caller) {
+        int pageLimit = Limits.pageLimit(limit);
+        Limits.requireAfter(after);
+        return readAccess.require(channelId, caller)
+                .then(axon.query(new FetchEventsQuery(channelId, after, pageLimit), EventPage.class));
+    }
+}

@@ -1,0 +1,78 @@
+package io.backchannel.gateway.rest;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.backchannel.api.Limits;
+import io.backchannel.api.team.CreateChannelCommand;
+import io.backchannel.api.team.CreateTeamCommand;
+import io.backchannel.api.team.JoinTeamCommand;
+import io.backchannel.api.team.TeamMembership;
+import io.backchannel.gateway.bus.AxonClient;
+import io.backchannel.gateway.security.Caller;
+import io.backchannel.gateway.stream.ChannelStreams;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** Teams, and the channels created in them. Each write answers once the projections show it. */
+@RestController
+class TeamController {
+
+    private final AxonClient axon;
+    private final ChannelStreams streams;
+
+    TeamController(AxonClient axon, ChannelStreams streams) {
+        this.axon = axon;
+        this.streams = streams;
+    }
+
+    record NewTeam(String name) {
+    }
+
+    record TeamCreated(String teamId, String name) {
+    }
+
+    record Joined(String teamId, String userId) {
+    }
+
+    record NewChannel(String name, @JsonProperty("private") Boolean isPrivate) {
+    }
+
+    record ChannelCreated(String channelId, String teamId, String name, @JsonProperty("private") boolean isPrivate) {
+    }
+
+    @PostMapping("/api/teams")
+    @ResponseStatus(HttpStatus.CREATED)
+    Mono<TeamCreated> create(@RequestBody NewTeam request, Caller caller) {
+        Limits.requireTeamName(request.name());
+        String teamId = Ids.next('T');
+        String generalId = Ids.next('C');
+        return axon.send(new CreateTeamCommand(teamId, request.name(), caller.userId(), generalId))
+                .then(streams.awaitProjected(generalId, 0))
+                .thenReturn(new TeamCreated(teamId, request.name()));
+    }
+
+    @PostMapping("/api/teams/{teamId}/members")
+    Mono<Joined> join(@PathVariable String teamId, Caller caller) {
+        String userId = caller.userId();
+        return axon.<TeamMembership>send(new JoinTeamCommand(teamId, userId))
+                .flatMap(membership -> streams.awaitProjected(membership.generalChannelId(), membership.generalJoinSeq()))
+                .thenReturn(new Joined(teamId, userId));
+    }
+
+    @PostMapping("/api/teams/{teamId}/channels")
+    @ResponseStatus(HttpStatus.CREATED)
+    Mono<ChannelCreated> createChannel(@PathVariable String teamId, @RequestBody NewChannel request,
+                                       Caller caller) {
+        Limits.requireChannelName(request.name());
+        boolean isPrivate = Boolean.TRUE.equals(request.isPrivate());
+        String channelId = Ids.next('C');
+        return axon.send(new CreateChannelCommand(teamId, channelId, request.name(), isPrivate,
+                        caller.userId()))
+                .then(streams.awaitProjected(channelId, 0))
+                .thenReturn(new ChannelCreated(channelId, teamId, request.name(), isPrivate));
+    }
+}

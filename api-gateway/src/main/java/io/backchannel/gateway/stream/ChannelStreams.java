@@ -1,0 +1,113 @@
+package io.backchannel.gateway.stream;
+
+import io.backchannel.api.channel.ChannelEvent;
+import io.backchannel.api.channel.EventPage;
+import io.backchannel.api.channel.FetchEventsQuery;
+import io.backchannel.api.channel.FollowChannelQuery;
+import io.backchannel.gateway.bus.AxonClient;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Gapless, duplicate-free channel streams for one listener each: subscribe to the live feed first,
+ * read the missed range second, and merge by seq. The listener's cursor is the last seq it was given:
+ * anything at or below it is dropped, and a jump ahead is filled from history before it is passed on.
+ */
+@Component
+public class ChannelStreams {
+
+    private final ChannelFeeds feeds;
+    private final AxonClient axon;
+    private final StreamProperties properties;
+
+    ChannelStreams(ChannelFeeds feeds, AxonClient axon, StreamProperties properties) {
+        this.feeds = feeds;
+        this.axon = axon;
+        this.properties = properties;
+    }
+
+    /**
+     * Every event after {@code afterSeq}, in order, then live ones. Ends with a
+     * {@link SlowConsumerException} if the listener falls more than a buffer behind.
+     */
+    public Flux<ChannelEvent> follow(String channelId, long afterSeq) {
+        return Flux.defer(() -> {
+            Cursor cursor = new Cursor(afterSeq);
+            Sinks.Many<ChannelEvent> buffer = Sinks.many().unicast()
+                    .onBackpressureBuffer(Queues.<ChannelEvent>get(properties.bufferSize()).get());
+            Disposable live = feeds.live(channelId).subscribe(event -> {
+                if (buffer.tryEmitNext(event).isFailure()) {
+                    buffer.tryEmitError(new Overflow());
+                }
+            });
+            return buffer.asFlux()
+                    .doOnError(Overflow.class, overflow -> live.dispose())
+                    .map(Optional::of)
+                    .startWith(Optional.<ChannelEvent>empty())
+                    .concatMap(next -> next.map(event -> fill(channelId, cursor.last, event))
+                            .orElseGet(() -> history(channelId, cursor.last, Long.MAX_VALUE)))
+                    .filter(event -> event.seq() > cursor.last)
+                    .doOnNext(event -> cursor.last = event.seq())
+                    .onErrorMap(Overflow.class, overflow -> new SlowConsumerException(channelId, cursor.last))
+                    .doFinally(signal -> live.dispose());
+        });
+    }
+
+    /**
+     * Completes once the projections show the channel at {@code seq} or later, so a client that acts on
+     * a write's answer reads its own write. Gives up quietly after the configured wait: the write is
+     * durable either way.
+     */
+    public Mono<Void> awaitProjected(String channelId, long seq) {
+        return Flux.merge(
+                        feeds.live(channelId).map(ChannelEvent::seq),
+                        axon.query(new FollowChannelQuery(channelId), Long.class))
+                .filter(projected -> projected >= seq)
+                .next()
+                .timeout(properties.readYourWrites())
+                .onErrorResume(TimeoutException.class, timeout -> Mono.empty())
+                .then();
+    }
+
+    private Flux<ChannelEvent> fill(String channelId, long last, ChannelEvent event) {
+        if (event.seq() <= last + 1) {
+            return Flux.just(event);
+        }
+        return history(channelId, last, event.seq() - 1).concatWith(Mono.just(event));
+    }
+
+    /** The log after {@code after} up to {@code until} (inclusive), page by page. */
+    private Flux<ChannelEvent> history(String channelId, long after, long until) {
+        return axon.query(new FetchEventsQuery(channelId, after, properties.catchUpPage()), EventPage.class)
+                .flatMapMany(page -> {
+                    List<ChannelEvent> events = page.events();
+                    Flux<ChannelEvent> wanted = Flux.fromIterable(events).filter(event -> event.seq() <= until);
+                    long reached = events.isEmpty() ? after : events.get(events.size() - 1).seq();
+                    return page.hasMore() && reached < until
+                            ? wanted.concatWith(Flux.defer(() -> history(channelId, reached, until)))
+                            : wanted;
+                });
+    }
+
+    private static final class Cursor {
+        private long last;
+
+        private Cursor(long last) {
+            this.last = last;
+        }
+    }
+
+    private static final class Overflow extends RuntimeException {
+        private Overflow() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.backchannel.command.config;
+
+import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
+import io.backchannel.api.RejectedException;
+import io.backchannel.api.Rejection;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.CommandExecutionException;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.caching.JCacheAdapter;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import javax.cache.Caching;
+import java.util.OptionalLong;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CommandSideProperties.class)
+public class CommandSideConfiguration {
+
+    /** A bounded LRU cache (Caffeine through JCache), not weak references: a GC must not evict a hot channel. */
+    @Bean
+    Cache aggregateCache(CommandSideProperties properties) {
+        CaffeineConfiguration<Object, Object> configuration = new CaffeineConfiguration<>();
+        configuration.setMaximumSize(OptionalLong.of(properties.aggregateCacheSize()));
+        javax.cache.CacheManager manager = Caching.getCachingProvider(
+                "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider").getCacheManager();
+        javax.cache.Cache<Object, Object> cache = manager.getCache("aggregates");
+        return new JCacheAdapter(cache != null ? cache : manager.createCache("aggregates", configuration));
+    }
+
+    @Bean
+    SnapshotTriggerDefinition channelSnapshotTrigger(Snapshotter snapshotter, CommandSideProperties properties) {
+        return new EventCountSnapshotTriggerDefinition(snapshotter, properties.snapshotThreshold());
+    }
+
+    /**
+     * Turns a refusal into a {@link CommandExecutionException} whose details carry the {@link Rejection},
+     * the form that survives the trip through Axon Server, so the gateway reads one shape in both modes.
+     */
+    @Autowired
+    void translateRejections(CommandBus commandBus) {
+        commandBus.registerHandlerInterceptor((MessageHandlerInterceptor<CommandMessage<?>>) (unitOfWork, chain) -> {
+            try {
+                return chain.proceed();
+            } catch (RejectedException e) {
+                throw new CommandExecutionException(e.getMessage(), null, e.rejection());
+            } catch (AggregateNotFoundException e) {
+                Rejection notFound = Rejection.notFound("no such " + kindOf(unitOfWork.getMessage()));
+                throw new CommandExecutionException(notFound.detail(), null, notFound);
+            }
+        });
+    }
+
+    private static String kindOf(CommandMessage<?> command) {
+        String name = command.getPayloadType().getPackageName();
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+}

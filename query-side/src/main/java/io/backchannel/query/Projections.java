@@ -1,0 +1,37 @@
+package io.backchannel.query;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Conventions every projection shares. Documents are addressed by computable {@code _id}s on every hot
+ * path: mongo-java-server only indexes {@code _id}, and a keyed get or {@code $in} is also the fast
+ * shape on a real MongoDB.
+ */
+public final class Projections {
+
+    /** The one tracking processing group of the query side: a single segment keeps cross-channel order. */
+    public static final String GROUP = "projections";
+
+    private Projections() {
+    }
+
+    /** {@code {channelId}:{seq, zero-padded}}, so ids sort as seqs do. */
+    public static String seqId(String channelId, long seq) {
+        return channelId + ':' + String.format("%019d", seq);
+    }
+
+    /** The ids of seqs {@code from} to {@code to}, both included, for a page fetched by {@code $in}. */
+    public static List<String> seqIds(String channelId, long from, long to) {
+        List<String> ids = new ArrayList<>((int) Math.max(0, to - from + 1));
+        for (long seq = Math.max(0, from); seq <= to; seq++) {
+            ids.add(seqId(channelId, seq));
+        }
+        return ids;
+    }
+
+    /** {@code {ownerId}:{memberId}}, for membership documents. */
+    public static String pairId(String ownerId, String memberId) {
+        return ownerId + ':' + memberId;
+    }
+}

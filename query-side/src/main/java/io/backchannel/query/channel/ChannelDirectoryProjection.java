@@ -1,0 +1,119 @@
+package io.backchannel.query.channel;
+
+import io.backchannel.api.channel.ChannelAccess;
+import io.backchannel.api.channel.ChannelCreatedEvent;
+import io.backchannel.api.channel.ChannelEvent;
+import io.backchannel.api.channel.ChannelView;
+import io.backchannel.api.channel.FetchChannelAccessQuery;
+import io.backchannel.api.channel.FollowChannelQuery;
+import io.backchannel.api.channel.MemberJoinedChannelEvent;
+import io.backchannel.api.channel.MemberLeftChannelEvent;
+import io.backchannel.api.message.MessagePostedEvent;
+import io.backchannel.query.Projections;
+import io.backchannel.query.member.MemberProjection;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.queryhandling.QueryHandler;
+import org.bson.Document;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import static io.backchannel.query.Projections.pairId;
+
+/**
+ * Channels, their members and their last seq. Owns {@code channels} and {@code channel_members}.
+ * A channel document only moves forward: each update is guarded by {@code lastSeq < seq}, which makes
+ * redelivery harmless and the member count exact.
+ */
+@Component
+@ProcessingGroup(Projections.GROUP)
+public class ChannelDirectoryProjection {
+
+    static final String CHANNELS = "channels";
+    static final String CHANNEL_MEMBERS = "channel_members";
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ReactiveMongoTemplate mongo;
+    private final MemberProjection teamMembers;
+
+    ChannelDirectoryProjection(ReactiveMongoTemplate mongo, MemberProjection teamMembers) {
+        this.mongo = mongo;
+        this.teamMembers = teamMembers;
+    }
+
+    @EventHandler
+    void on(ChannelCreatedEvent event) {
+        Update insert = new Update().setOnInsert("teamId", event.teamId()).setOnInsert("name", event.name())
+                .setOnInsert("private", event.isPrivate()).setOnInsert("memberCount", 1L)
+                .setOnInsert("lastSeq", event.seq());
+        mongo.upsert(byId(event.channelId()), insert, CHANNELS).block(WRITE_TIMEOUT);
+        saveMember(event.channelId(), event.userId(), event.seq());
+    }
+
+    @EventHandler
+    void on(MemberJoinedChannelEvent event) {
+        saveMember(event.channelId(), event.userId(), event.seq());
+        advance(event, 1);
+    }
+
+    @EventHandler
+    void on(MemberLeftChannelEvent event) {
+        mongo.remove(byId(pairId(event.channelId(), event.userId())), CHANNEL_MEMBERS).block(WRITE_TIMEOUT);
+        advance(event, -1);
+    }
+
+    @EventHandler
+    void on(MessagePostedEvent event) {
+        advance(event, 0);
+    }
+
+    @QueryHandler
+    CompletableFuture<ChannelAccess> handle(FetchChannelAccessQuery query) {
+        return channel(query.channelId())
+                .flatMap(channel -> Mono.zip(
+                        teamMembers.isTeamMember(channel.teamId(), query.userId()),
+                        mongo.exists(byId(pairId(channel.channelId(), query.userId())), CHANNEL_MEMBERS),
+                        (inTeam, inChannel) -> new ChannelAccess(channel, inTeam, inChannel)))
+                .defaultIfEmpty(new ChannelAccess(null, false, false))
+                .toFuture();
+    }
+
+    /** The initial answer of a channel subscription: the last seq readable now, -1 for an unknown channel. */
+    @QueryHandler
+    CompletableFuture<Long> handle(FollowChannelQuery query) {
+        return channel(query.channelId()).map(ChannelView::lastSeq).defaultIfEmpty(-1L).toFuture();
+    }
+
+    public Mono<ChannelView> channel(String channelId) {
+        return mongo.findOne(byId(channelId), Document.class, CHANNELS)
+                .map(document -> new ChannelView(document.getString("_id"), document.getString("teamId"),
+                        document.getString("name"), document.getBoolean("private"),
+                        document.get("memberCount", Number.class).longValue(),
+                        document.get("lastSeq", Number.class).longValue()));
+    }
+
+    private void saveMember(String channelId, String userId, long joinSeq) {
+        mongo.save(new Document("_id", pairId(channelId, userId)).append("channelId", channelId)
+                .append("userId", userId).append("joinSeq", joinSeq), CHANNEL_MEMBERS).block(WRITE_TIMEOUT);
+    }
+
+    private void advance(ChannelEvent event, long memberDelta) {
+        Update update = new Update().set("lastSeq", event.seq());
+        if (memberDelta != 0) {
+            update.inc("memberCount", memberDelta);
+        }
+        mongo.updateFirst(Query.query(Criteria.where("_id").is(event.channelId()).and("lastSeq").lt(event.seq())),
+                update, CHANNELS).block(WRITE_TIMEOUT);
+    }
+
+    private static Query byId(String id) {
+        return Query.query(Criteria.where("_id").is(id));
+    }
+}
