@@ -8,6 +8,7 @@ import io.backchannel.api.RejectedException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -86,6 +87,10 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
     /** A detail a person can act on: which field, and what was wrong with it. */
     private static String describeInput(ServerWebInputException input) {
         Throwable cause = input.getCause() instanceof DecodingException decoding ? decoding.getCause() : input.getCause();
+        if (cause instanceof TypeMismatchException && input.getMethodParameter() != null) {
+            return "'" + input.getMethodParameter().getParameterName() + "' has the wrong type (expected "
+                    + input.getMethodParameter().getParameterType().getSimpleName() + ")";
+        }
         if (cause instanceof StreamConstraintsException) {
             return "the JSON body is nested too deeply";
         }

@@ -17,10 +17,12 @@ class AuthController {
 
     private final AxonClient axon;
     private final TokenIssuer tokens;
+    private final IdGenerator ids;
 
-    AuthController(AxonClient axon, TokenIssuer tokens) {
+    AuthController(AxonClient axon, TokenIssuer tokens, IdGenerator ids) {
         this.axon = axon;
         this.tokens = tokens;
+        this.ids = ids;
     }
 
     record SignUp(String username, String displayName) {
@@ -34,7 +36,7 @@ class AuthController {
     Mono<Account> signUp(@RequestBody SignUp request) {
         Limits.requireUsername(request.username());
         Limits.requireDisplayName(request.displayName());
-        Caller caller = new Caller(Ids.next('U'), request.username(), request.displayName());
+        Caller caller = new Caller(ids.next('U'), request.username(), request.displayName());
         return axon.send(new SignUpCommand(caller.username(), caller.userId(), caller.displayName()))
                 .then(Mono.fromCallable(() -> new Account(caller.userId(), caller.username(), caller.displayName(),
                         tokens.issue(caller))));

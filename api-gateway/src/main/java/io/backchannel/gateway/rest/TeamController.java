@@ -23,10 +23,12 @@ class TeamController {
 
     private final AxonClient axon;
     private final ChannelStreams streams;
+    private final IdGenerator ids;
 
-    TeamController(AxonClient axon, ChannelStreams streams) {
+    TeamController(AxonClient axon, ChannelStreams streams, IdGenerator ids) {
         this.axon = axon;
         this.streams = streams;
+        this.ids = ids;
     }
 
     record NewTeam(String name) {
@@ -48,8 +50,8 @@ class TeamController {
     @ResponseStatus(HttpStatus.CREATED)
     Mono<TeamCreated> create(@RequestBody NewTeam request, Caller caller) {
         Limits.requireTeamName(request.name());
-        String teamId = Ids.next('T');
-        String generalId = Ids.next('C');
+        String teamId = ids.next('T');
+        String generalId = ids.next('C');
         return axon.send(new CreateTeamCommand(teamId, request.name(), caller.userId(), generalId))
                 .then(streams.awaitProjected(generalId, 0))
                 .thenReturn(new TeamCreated(teamId, request.name()));
@@ -69,7 +71,7 @@ class TeamController {
                                        Caller caller) {
         Limits.requireChannelName(request.name());
         boolean isPrivate = Boolean.TRUE.equals(request.isPrivate());
-        String channelId = Ids.next('C');
+        String channelId = ids.next('C');
         return axon.send(new CreateChannelCommand(teamId, channelId, request.name(), isPrivate,
                         caller.userId()))
                 .then(streams.awaitProjected(channelId, 0))

@@ -47,7 +47,7 @@ class ChannelStreamController {
     Flux<ServerSentEvent<String>> stream(@PathVariable String channelId,
                                                @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
                                                @RequestParam(required = false) Long after, Caller caller) {
-        Long resumeFrom = lastEventId != null ? parseSeq(lastEventId) : after;
+        Long resumeFrom = lastEventId != null ? Long.valueOf(parseSeq(lastEventId)) : after;
         Limits.requireAfter(resumeFrom);
         // Access is settled before the response starts, so a refusal is a proper problem detail.
         return readAccess.require(channelId, caller).flatMapMany(channel -> {

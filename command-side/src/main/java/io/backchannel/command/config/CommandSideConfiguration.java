@@ -1,6 +1,7 @@
 package io.backchannel.command.config;
 
 import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
+import com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider;
 import io.backchannel.api.RejectedException;
 import io.backchannel.api.Rejection;
 import org.axonframework.commandhandling.CommandBus;
@@ -19,21 +20,29 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import javax.cache.Caching;
+import java.net.URI;
 import java.util.OptionalLong;
+import java.util.UUID;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CommandSideProperties.class)
 public class CommandSideConfiguration {
 
-    /** A bounded LRU cache (Caffeine through JCache), not weak references: a GC must not evict a hot channel. */
+    /**
+     * A bounded LRU cache (Caffeine through JCache), not weak references: a GC must not evict a hot
+     * channel. The cache manager is this context's own, so nothing outlives or leaks across a restart.
+     */
+    @Bean(destroyMethod = "close")
+    javax.cache.CacheManager aggregateCacheManager() {
+        return Caching.getCachingProvider(CaffeineCachingProvider.class.getName())
+                .getCacheManager(URI.create("backchannel:aggregates:" + UUID.randomUUID()), getClass().getClassLoader());
+    }
+
     @Bean
-    Cache aggregateCache(CommandSideProperties properties) {
+    Cache aggregateCache(javax.cache.CacheManager aggregateCacheManager, CommandSideProperties properties) {
         CaffeineConfiguration<Object, Object> configuration = new CaffeineConfiguration<>();
         configuration.setMaximumSize(OptionalLong.of(properties.aggregateCacheSize()));
-        javax.cache.CacheManager manager = Caching.getCachingProvider(
-                "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider").getCacheManager();
-        javax.cache.Cache<Object, Object> cache = manager.getCache("aggregates");
-        return new JCacheAdapter(cache != null ? cache : manager.createCache("aggregates", configuration));
+        return new JCacheAdapter(aggregateCacheManager.createCache("aggregates", configuration));
     }
 
     @Bean
@@ -59,8 +68,9 @@ public class CommandSideConfiguration {
         });
     }
 
+    /** Commands are grouped by the aggregate they target: team and account ones, and channel for the rest. */
     private static String kindOf(CommandMessage<?> command) {
-        String name = command.getPayloadType().getPackageName();
-        return name.substring(name.lastIndexOf('.') + 1);
+        String group = command.getPayloadType().getPackageName();
+        return group.endsWith(".team") ? "team" : group.endsWith(".account") ? "account" : "channel";
     }
 }

@@ -61,10 +61,12 @@ public class MessageHistoryProjection {
                 .setOnInsert("replyCount", 0L)
                 .setOnInsert("editedAt", null)
                 .setOnInsert("deleted", false);
-        var result = mongo.upsert(byId(seqId(event.channelId(), event.seq())), insert, COLLECTION).block(WRITE_TIMEOUT);
-        boolean firstDelivery = result != null && result.getUpsertedId() != null;
-        if (firstDelivery && event.threadSeq() != null) {
-            mongo.updateFirst(byId(seqId(event.channelId(), event.threadSeq())), new Update().inc("replyCount", 1L),
+        mongo.upsert(byId(seqId(event.channelId(), event.seq())), insert, COLLECTION).block(WRITE_TIMEOUT);
+        if (event.threadSeq() != null) {
+            // Counted by the reply's own seq, so a redelivery, or a retry after a failed write, counts it once.
+            Query uncounted = Query.query(Criteria.where("_id").is(seqId(event.channelId(), event.threadSeq()))
+                    .and("countedReplies").ne(event.seq()));
+            mongo.updateFirst(uncounted, new Update().inc("replyCount", 1L).push("countedReplies", event.seq()),
                     COLLECTION).block(WRITE_TIMEOUT);
         }
     }

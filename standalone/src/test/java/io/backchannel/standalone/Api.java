@@ -1,0 +1,180 @@
+package io.backchannel.standalone;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import org.awaitility.Awaitility;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A client that speaks only what API.md promises: HTTP, JSON and SSE. */
+final class Api {
+
+    private static final AtomicLong UNIQUE = new AtomicLong(System.nanoTime() % 1_000_000);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WebClient web;
+
+    Api(String baseUrl) {
+        this.web = WebClient.builder().baseUrl(baseUrl)
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+                .build();
+    }
+
+    record User(String userId, String username, String token) {
+    }
+
+    record Response(int status, HttpHeaders headers, JsonNode body) {
+        Response expect(int expected) {
+            assertThat(status).as("status of a response with body %s", body).isEqualTo(expected);
+            return this;
+        }
+
+        String text(String field) {
+            return body.path(field).asText();
+        }
+
+        long number(String field) {
+            return body.path(field).asLong();
+        }
+    }
+
+    static String unique(String prefix) {
+        return prefix + UNIQUE.incrementAndGet();
+    }
+
+    Mono<Response> call(HttpMethod method, String path, String token, Object body, Consumer<HttpHeaders> headers) {
+        WebClient.RequestBodySpec request = web.method(method).uri(path).headers(h -> {
+            if (token != null) {
+                h.setBearerAuth(token);
+            }
+            headers.accept(h);
+        });
+        WebClient.RequestHeadersSpec<?> spec = body == null ? request
+                : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body instanceof String raw ? raw : write(body));
+        return spec.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
+                        .map(text -> new Response(response.statusCode().value(), response.headers().asHttpHeaders(),
+                                parse(text))))
+                .timeout(TIMEOUT);
+    }
+
+    Response get(String path, User user) {
+        return call(HttpMethod.GET, path, token(user), null, h -> { }).block();
+    }
+
+    Response post(String path, User user, Object body) {
+        return call(HttpMethod.POST, path, token(user), body, h -> { }).block();
+    }
+
+    Response delete(String path, User user) {
+        return call(HttpMethod.DELETE, path, token(user), null, h -> { }).block();
+    }
+
+    User signUp(String prefix) {
+        String username = unique(prefix);
+        Response response = post("/api/auth/signup", null, Map.of("username", username, "displayName", prefix))
+                .expect(201);
+        return new User(response.text("userId"), username, response.text("token"));
+    }
+
+    String createTeam(User owner) {
+        return post("/api/teams", owner, Map.of("name", unique("team"))).expect(201).text("teamId");
+    }
+
+    String createChannel(User owner, String teamId, boolean isPrivate) {
+        return post("/api/teams/" + teamId + "/channels", owner,
+                Map.of("name", unique("ch"), "private", isPrivate)).expect(201).text("channelId");
+    }
+
+    void joinTeam(User user, String teamId) {
+        post("/api/teams/" + teamId + "/members", user, null).expect(200);
+    }
+
+    void joinChannel(User user, String channelId) {
+        post("/api/channels/" + channelId + "/members", user, Map.of()).expect(200);
+    }
+
+    Mono<Response> send(User user, String channelId, String clientMsgId, String text) {
+        return call(HttpMethod.POST, "/api/channels/" + channelId + "/messages", user.token(),
+                Map.of("clientMsgId", clientMsgId, "text", text), h -> { });
+    }
+
+    /** Reads are eventually consistent: waits until the channel's projections show {@code seq}. */
+    void awaitProjected(User user, String channelId, long seq) {
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> get("/api/channels/" + channelId, user).expect(200).number("lastSeq"), last -> last >= seq);
+    }
+
+    /** Every event of the channel's log, read page by page through the events endpoint. */
+    Flux<JsonNode> allEvents(User user, String channelId) {
+        return Flux.defer(() -> eventsAfter(user, channelId, -1));
+    }
+
+    private Flux<JsonNode> eventsAfter(User user, String channelId, long after) {
+        return call(HttpMethod.GET, "/api/channels/" + channelId + "/events?limit=200&after=" + after, user.token(),
+                null, h -> { })
+                .flatMapMany(response -> {
+                    response.expect(200);
+                    JsonNode events = response.body().path("events");
+                    Flux<JsonNode> page = Flux.fromIterable(events);
+                    if (!response.body().path("hasMore").asBoolean()) {
+                        return page;
+                    }
+                    long last = events.get(events.size() - 1).path("seq").asLong();
+                    return page.concatWith(Flux.defer(() -> eventsAfter(user, channelId, last)));
+                });
+    }
+
+    /** The channel's SSE stream, events only (comments dropped), with headers as given. */
+    Flux<ServerSentEvent<String>> stream(String pathAndQuery, String token, Consumer<HttpHeaders> headers) {
+        return web.get().uri(pathAndQuery)
+                .headers(h -> {
+                    if (token != null) {
+                        h.setBearerAuth(token);
+                    }
+                    headers.accept(h);
+                })
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve()
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
+                .filter(event -> event.event() != null);
+    }
+
+    static JsonNode parse(String text) {
+        if (text == null || text.isEmpty()) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            return JSON.getNodeFactory().textNode(text);
+        }
+    }
+
+    private static String write(Object body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static String token(User user) {
+        return user == null ? null : user.token();
+    }
+}

@@ -1,0 +1,146 @@
+package io.backchannel.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.backchannel.standalone.Api.Response;
+import io.backchannel.standalone.Api.User;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.codec.ServerSentEvent;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The core guarantee, driven only through HTTP and SSE: durable, deduplicated, gapless, in order. */
+class MessagingEndToEndTest {
+
+    private final Api api = new Api(RunningServer.shared().baseUrl());
+
+    @Test
+    void aSendIsAcknowledgedWithTheNextSeqAndARetryGetsTheOriginalAnswer() {
+        User alice = api.signUp("alice");
+        String team = api.createTeam(alice);
+        String channel = api.createChannel(alice, team, false);
+
+        Response first = api.send(alice, channel, "m-1", "hello").block().expect(201);
+        Response retry = api.send(alice, channel, "m-1", "hello").block().expect(200);
+        api.send(alice, channel, "m-1", "hello, edited").block().expect(409);
+        Response second = api.send(alice, channel, "m-2", "again").block().expect(201);
+
+        assertThat(first.number("seq")).isEqualTo(1);
+        assertThat(retry.body()).isEqualTo(first.body());
+        assertThat(second.number("seq")).isEqualTo(2);
+        api.awaitProjected(alice, channel, 2);
+        JsonNode history = api.get("/api/channels/" + channel + "/messages", alice).expect(200).body();
+        assertThat(history.path("messages")).extracting(message -> message.path("text").asText())
+                .containsExactly("hello", "again");
+        assertThat(history.path("hasMore").asBoolean()).isFalse();
+    }
+
+    @Test
+    void concurrentSendersWithRetriesProduceExactlyOneGaplessMessagePerClientMsgId() {
+        User owner = api.signUp("owner");
+        String team = api.createTeam(owner);
+        String channel = api.createChannel(owner, team, false);
+        List<User> senders = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            User sender = api.signUp("sender");
+            api.joinTeam(sender, team);
+            api.joinChannel(sender, channel);
+            senders.add(sender);
+        }
+        Map<String, Long> ackedSeq = new ConcurrentHashMap<>();
+        Map<String, Long> retriedSeq = new ConcurrentHashMap<>();
+
+        Flux.fromIterable(senders)
+                .flatMap(sender -> Flux.range(0, 250).concatMap(i -> {
+                    String clientMsgId = sender.username() + "-" + i;
+                    Mono<Response> send = api.send(sender, channel, clientMsgId, "message " + i)
+                            .doOnNext(response -> ackedSeq.put(clientMsgId, response.expect(201).number("seq")));
+                    return i % 10 == 0
+                            ? send.then(api.send(sender, channel, clientMsgId, "message " + i)
+                            .doOnNext(response -> retriedSeq.put(clientMsgId, response.expect(200).number("seq"))))
+                            : send;
+                }), 8)
+                .blockLast(Duration.ofMinutes(3));
+
+        assertThat(ackedSeq).hasSize(2000);
+        assertThat(retriedSeq).hasSize(200)
+                .allSatisfy((clientMsgId, seq) -> assertThat(seq).isEqualTo(ackedSeq.get(clientMsgId)));
+        api.awaitProjected(owner, channel, ackedSeq.values().stream().mapToLong(Long::longValue).max().orElseThrow());
+        List<JsonNode> log = api.allEvents(owner, channel).collectList().block(Duration.ofMinutes(1));
+        assertThat(log).extracting(event -> event.path("seq").asLong())
+                .containsExactlyElementsOf(LongStream.range(0, log.size()).boxed().toList());
+        Map<String, Long> stored = new HashMap<>();
+        log.stream().filter(event -> event.path("type").asText().equals("message.posted"))
+                .forEach(event -> assertThat(stored.put(event.path("clientMsgId").asText(), event.path("seq").asLong()))
+                        .as("stored once: %s", event).isNull());
+        assertThat(stored).isEqualTo(ackedSeq);
+    }
+
+    @Test
+    void anSseSubscriberThatResumesWithLastEventIdGetsEveryLaterEventOnceInOrderThenLiveOnes() {
+        User alice = api.signUp("alice");
+        String team = api.createTeam(alice);
+        String channel = api.createChannel(alice, team, false);
+        for (int i = 1; i <= 5; i++) {
+            api.send(alice, channel, "before-" + i, "before " + i).block().expect(201);
+        }
+        String path = "/api/channels/" + channel + "/stream";
+
+        StepVerifier.create(api.stream(path + "?after=-1", alice.token(), h -> { }).map(MessagingEndToEndTest::seq))
+                .expectNext(0L, 1L, 2L, 3L, 4L, 5L)
+                .thenCancel()
+                .verify(Duration.ofSeconds(30));
+
+        for (int i = 6; i <= 10; i++) {
+            api.send(alice, channel, "offline-" + i, "offline " + i).block().expect(201);
+        }
+
+        StepVerifier.create(api.stream(path, alice.token(), h -> h.set("Last-Event-ID", "5")))
+                .assertNext(event -> {
+                    assertThat(event.id()).isEqualTo("6");
+                    assertThat(event.event()).isEqualTo("message.posted");
+                    assertThat(Api.parse(event.data()).path("text").asText()).isEqualTo("offline 6");
+                })
+                .expectNextMatches(event -> seq(event) == 7)
+                .expectNextMatches(event -> seq(event) == 8)
+                .expectNextMatches(event -> seq(event) == 9)
+                .expectNextMatches(event -> seq(event) == 10)
+                .then(() -> api.send(alice, channel, "live-11", "live").block().expect(201))
+                .expectNextMatches(event -> seq(event) == 11)
+                .then(() -> api.send(alice, channel, "live-11", "live").block().expect(200))
+                .then(() -> api.send(alice, channel, "live-12", "live again").block().expect(201))
+                .expectNextMatches(event -> seq(event) == 12)
+                .thenCancel()
+                .verify(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theStreamOpensBeforeTheFirstEventAndTakesTheTokenFromTheQueryString() {
+        User alice = api.signUp("alice");
+        String team = api.createTeam(alice);
+        String channel = api.createChannel(alice, team, false);
+
+        StepVerifier.create(api.stream("/api/channels/" + channel + "/stream?access_token=" + alice.token(), null,
+                        h -> { }).map(MessagingEndToEndTest::seq))
+                .then(() -> api.send(alice, channel, "first", "first live").block().expect(201))
+                .expectNext(1L)
+                .thenCancel()
+                .verify(Duration.ofSeconds(30));
+    }
+
+    private static long seq(ServerSentEvent<String> event) {
+        long seq = Long.parseLong(event.id());
+        assertThat(Api.parse(event.data()).path("seq").asLong()).isEqualTo(seq);
+        return seq;
+    }
+}

@@ -1,0 +1,82 @@
+package io.backchannel.standalone;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The standalone app on a random port over a data directory, started and stopped as a user would. */
+final class RunningServer implements AutoCloseable {
+
+    private static RunningServer shared;
+
+    private final Path dataDir;
+    private final ConfigurableApplicationContext context;
+
+    private RunningServer(Path dataDir, String... extraArgs) {
+        this.dataDir = dataDir;
+        String[] args = new String[extraArgs.length + 2];
+        args[0] = "--server.port=0";
+        args[1] = "--backchannel.data-dir=" + dataDir;
+        System.arraycopy(extraArgs, 0, args, 2, extraArgs.length);
+        System.setProperty("axoniq.update-checker.disabled", "true");
+        this.context = new SpringApplicationBuilder(StandaloneApplication.class, OwnNettyResources.class).run(args);
+    }
+
+    /**
+     * Reactor Netty's event loops are JVM-global by default, and closing one context would tear them
+     * down under every other server in this JVM; each test server gets its own.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class OwnNettyResources {
+        @Bean
+        ReactorResourceFactory reactorResourceFactory() {
+            ReactorResourceFactory factory = new ReactorResourceFactory();
+            factory.setUseGlobalResources(false);
+            return factory;
+        }
+    }
+
+    static RunningServer start(Path dataDir, String... extraArgs) {
+        return new RunningServer(dataDir, extraArgs);
+    }
+
+    /**
+     * One server for the whole test JVM: starting one costs seconds, and tests use fresh users and teams.
+     * Spring's own shutdown hook stops it when the JVM exits.
+     */
+    static synchronized RunningServer shared() {
+        if (shared == null) {
+            try {
+                shared = new RunningServer(Files.createTempDirectory("backchannel-e2e"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return shared;
+    }
+
+    String baseUrl() {
+        return "http://localhost:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
