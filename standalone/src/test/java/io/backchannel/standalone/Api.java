@@ -142,6 +142,11 @@ final class Api {
 
     /** The channel's SSE stream, events only (comments dropped), with headers as given. */
     Flux<ServerSentEvent<String>> stream(String pathAndQuery, String token, Consumer<HttpHeaders> headers) {
+        return streamWithComments(pathAndQuery, token, headers).filter(event -> event.event() != null);
+    }
+
+    /** The SSE stream as sent, comment lines included. */
+    Flux<ServerSentEvent<String>> streamWithComments(String pathAndQuery, String token, Consumer<HttpHeaders> headers) {
         return web.get().uri(pathAndQuery)
                 .headers(h -> {
                     if (token != null) {
@@ -151,8 +156,7 @@ final class Api {
                 })
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .retrieve()
-                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
-                .filter(event -> event.event() != null);
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { });
     }
 
     static JsonNode parse(String text) {

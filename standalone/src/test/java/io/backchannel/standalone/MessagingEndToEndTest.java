@@ -5,6 +5,7 @@ import io.backchannel.standalone.Api.Response;
 import io.backchannel.standalone.Api.User;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.jdbc.core.JdbcTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -18,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The core guarantee, driven only through HTTP and SSE: durable, deduplicated, gapless, in order. */
 class MessagingEndToEndTest {
@@ -84,6 +86,11 @@ class MessagingEndToEndTest {
                 .forEach(event -> assertThat(stored.put(event.path("clientMsgId").asText(), event.path("seq").asLong()))
                         .as("stored once: %s", event).isNull());
         assertThat(stored).isEqualTo(ackedSeq);
+        // 2,000 events: the channel was snapshotted on the way, so loading it never replays its history.
+        JdbcTemplate eventStore = RunningServer.shared().bean(JdbcTemplate.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> eventStore.queryForObject(
+                "SELECT MAX(sequenceNumber) FROM SnapshotEventEntry WHERE aggregateIdentifier = ?", Long.class,
+                channel), snapshotSeq -> snapshotSeq != null && snapshotSeq >= 1_500);
     }
 
     @Test

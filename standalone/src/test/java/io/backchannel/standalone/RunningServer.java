@@ -55,7 +55,9 @@ final class RunningServer implements AutoCloseable {
     static synchronized RunningServer shared() {
         if (shared == null) {
             try {
-                shared = new RunningServer(Files.createTempDirectory("backchannel-e2e"));
+                // A short keepalive so a test can see one; everything else is the default.
+                shared = new RunningServer(Files.createTempDirectory("backchannel-e2e"),
+                        "--backchannel.stream.keepalive=1s");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

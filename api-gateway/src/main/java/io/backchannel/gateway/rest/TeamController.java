@@ -34,10 +34,12 @@ class TeamController {
     record NewTeam(String name) {
     }
 
-    record TeamCreated(String teamId, String name) {
+    /** API.md's answer, extended with the id of the team's {@code general} channel. */
+    record TeamCreated(String teamId, String name, String generalChannelId) {
     }
 
-    record Joined(String teamId, String userId) {
+    /** API.md's answer, extended with the id of the {@code general} channel the member was placed in. */
+    record Joined(String teamId, String userId, String generalChannelId) {
     }
 
     record NewChannel(String name, @JsonProperty("private") Boolean isPrivate) {
@@ -54,15 +56,15 @@ class TeamController {
         String generalId = ids.next('C');
         return axon.send(new CreateTeamCommand(teamId, request.name(), caller.userId(), generalId))
                 .then(streams.awaitProjected(generalId, 0))
-                .thenReturn(new TeamCreated(teamId, request.name()));
+                .thenReturn(new TeamCreated(teamId, request.name(), generalId));
     }
 
     @PostMapping("/api/teams/{teamId}/members")
     Mono<Joined> join(@PathVariable String teamId, Caller caller) {
         String userId = caller.userId();
         return axon.<TeamMembership>send(new JoinTeamCommand(teamId, userId))
-                .flatMap(membership -> streams.awaitProjected(membership.generalChannelId(), membership.generalJoinSeq()))
-                .thenReturn(new Joined(teamId, userId));
+                .flatMap(membership -> streams.awaitProjected(membership.generalChannelId(), membership.generalJoinSeq())
+                        .thenReturn(new Joined(teamId, userId, membership.generalChannelId())));
     }
 
     @PostMapping("/api/teams/{teamId}/channels")
