@@ -1,5 +1,9 @@
 package io.backchannel.query;
 
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,6 +13,9 @@ import java.util.List;
  * shape on a real MongoDB.
  */
 public final class Projections {
+
+    /** How long a projection waits for one write before the batch fails and is retried. */
+    public static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     /** The one tracking processing group of the query side: a single segment keeps cross-channel order. */
     public static final String GROUP = "projections";
@@ -28,6 +35,10 @@ public final class Projections {
             ids.add(seqId(channelId, seq));
         }
         return ids;
+    }
+
+    public static Query byId(String id) {
+        return Query.query(Criteria.where("_id").is(id));
     }
 
     /** {@code {ownerId}:{memberId}}, for membership documents. */

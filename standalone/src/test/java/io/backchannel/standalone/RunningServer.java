@@ -55,9 +55,10 @@ final class RunningServer implements AutoCloseable {
     static synchronized RunningServer shared() {
         if (shared == null) {
             try {
-                // A short keepalive so a test can see one; everything else is the default.
+                // A short keepalive so a test can see one, and the rebuild-per-request boot as the cache's
+                // oracle; everything else is the default.
                 shared = new RunningServer(Files.createTempDirectory("backchannel-e2e"),
-                        "--backchannel.stream.keepalive=1s");
+                        "--backchannel.stream.keepalive=1s", "--backchannel.boot.rebuild-endpoint=true");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -41,15 +41,22 @@ public class AxonClient {
                 .onErrorMap(HandlerExecutionException.class, AxonClient::unwrap);
     }
 
-    /** The updates of a subscription query; the subscription is closed however the flux ends. */
-    public <U> Flux<U> updates(Object query, Class<?> initialType, Class<U> updateType, int bufferSize) {
-        return Flux.defer(() -> {
-                    // A fresh subscription each time: a query message must never be reused.
-                    SubscriptionQueryResult<?, U> result = queries.subscriptionQuery(query.getClass().getName(), query,
-                            ResponseTypes.instanceOf(initialType), ResponseTypes.instanceOf(updateType), bufferSize);
-                    return result.updates().doFinally(signal -> result.close());
-                })
+    /**
+     * Opens a subscription query on {@code boundedElastic}. Updates are registered before the initial
+     * answer is read, so nothing falls between them. The caller closes the result.
+     */
+    public <I, U> Mono<SubscriptionQueryResult<I, U>> subscribe(Object query, Class<I> initialType, Class<U> updateType,
+                                                                int bufferSize) {
+        // A fresh query message each time: a subscription query message must never be reused.
+        return Mono.fromCallable(() -> queries.subscriptionQuery(query.getClass().getName(), query,
+                        ResponseTypes.instanceOf(initialType), ResponseTypes.instanceOf(updateType), bufferSize))
                 .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** Only the updates of a subscription query; the subscription is closed however the flux ends. */
+    public <U> Flux<U> updates(Object query, Class<?> initialType, Class<U> updateType, int bufferSize) {
+        return subscribe(query, initialType, updateType, bufferSize)
+                .flatMapMany(result -> result.updates().doFinally(signal -> result.close()));
     }
 
     private static Throwable unwrap(HandlerExecutionException e) {

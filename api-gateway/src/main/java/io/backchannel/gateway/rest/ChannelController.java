@@ -1,6 +1,10 @@
 package io.backchannel.gateway.rest;
 
+import io.backchannel.api.Limits;
 import io.backchannel.api.Rejection;
+import io.backchannel.api.read.MarkReadCommand;
+import io.backchannel.api.team.TeamDirectory;
+import io.backchannel.gateway.boot.BootCache;
 import io.backchannel.api.channel.ChannelAccess;
 import io.backchannel.api.channel.ChannelView;
 import io.backchannel.api.channel.FetchChannelAccessQuery;
@@ -27,11 +31,16 @@ class ChannelController {
     private final AxonClient axon;
     private final ChannelReadAccess readAccess;
     private final ChannelStreams streams;
+    private final BootCache bootCache;
 
-    ChannelController(AxonClient axon, ChannelReadAccess readAccess, ChannelStreams streams) {
+    ChannelController(AxonClient axon, ChannelReadAccess readAccess, ChannelStreams streams, BootCache bootCache) {
         this.axon = axon;
         this.readAccess = readAccess;
         this.streams = streams;
+        this.bootCache = bootCache;
+    }
+
+    record Read(Long seq) {
     }
 
     record AddMember(String userId) {
@@ -55,8 +64,8 @@ class ChannelController {
                 .flatMap(access -> access.channel() == null
                         ? Mono.error(Rejection.notFound("no such channel").exception())
                         : axon.<Long>send(new JoinChannelCommand(channelId, access.channel().teamId(), userId,
-                        caller.userId())))
-                .flatMap(seq -> streams.awaitProjected(channelId, seq))
+                                caller.userId()))
+                        .flatMap(seq -> settled(access.channel().teamId(), channelId, seq)))
                 .thenReturn(new Membership(channelId, userId));
     }
 
@@ -66,7 +75,35 @@ class ChannelController {
         if (!userId.equals(caller.userId())) {
             return Mono.error(Rejection.forbidden("you can only remove yourself from a channel").exception());
         }
-        return axon.<Long>send(new LeaveChannelCommand(channelId, userId))
-                .flatMap(seq -> streams.awaitProjected(channelId, seq));
+        return readAccess.require(channelId, caller)
+                .flatMap(channel -> axon.<Long>send(new LeaveChannelCommand(channelId, userId))
+                        .flatMap(seq -> settled(channel.teamId(), channelId, seq)));
+    }
+
+    /** Moves the caller's read marker; it never moves back, and the boot's unread counts follow it. */
+    @PostMapping("/api/channels/{channelId}/read")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> read(@PathVariable String channelId, @RequestBody Read request, Caller caller) {
+        if (request.seq() == null) {
+            return Mono.error(Rejection.invalid("seq is required").exception());
+        }
+        Limits.requireSeq(request.seq(), "seq");
+        return readAccess.requireMember(channelId, caller)
+                .flatMap(channel -> {
+                    if (request.seq() > channel.lastSeq()) {
+                        return Mono.error(Rejection.invalid("seq " + request.seq()
+                                + " is beyond the channel's last seq " + channel.lastSeq()).exception());
+                    }
+                    return axon.<Long>send(new MarkReadCommand(caller.userId(), channelId, channel.teamId(),
+                                    request.seq()))
+                            .doOnNext(marker -> bootCache.markerMoved(channel.teamId(),
+                                    new TeamDirectory.ReadMarker(caller.userId(), channelId, marker)));
+                })
+                .then();
+    }
+
+    /** Answers once the projections, and this node's boot cache, show the write at {@code seq}. */
+    private Mono<Void> settled(String teamId, String channelId, long seq) {
+        return streams.awaitProjected(channelId, seq).then(bootCache.awaitApplied(teamId, channelId, seq));
     }
 }

@@ -9,6 +9,7 @@ import io.backchannel.api.message.MessagePage;
 import io.backchannel.api.message.SendMessageCommand;
 import io.backchannel.api.message.SendReceipt;
 import io.backchannel.gateway.bus.AxonClient;
+import io.backchannel.gateway.metrics.GatewayMetrics;
 import io.backchannel.gateway.security.Caller;
 import io.backchannel.gateway.security.ChannelReadAccess;
 import org.springframework.http.HttpStatus;
@@ -29,10 +30,12 @@ class MessageController {
 
     private final AxonClient axon;
     private final ChannelReadAccess readAccess;
+    private final GatewayMetrics metrics;
 
-    MessageController(AxonClient axon, ChannelReadAccess readAccess) {
+    MessageController(AxonClient axon, ChannelReadAccess readAccess, GatewayMetrics metrics) {
         this.axon = axon;
         this.readAccess = readAccess;
+        this.metrics = metrics;
     }
 
     record Send(String clientMsgId, String text, Long threadSeq) {
@@ -55,6 +58,7 @@ class MessageController {
         Limits.requireSeq(request.threadSeq(), "threadSeq");
         return axon.<SendReceipt>send(new SendMessageCommand(channelId, caller.userId(), request.clientMsgId(),
                         request.text(), request.threadSeq()))
+                .doOnNext(receipt -> metrics.sent(receipt.replayed()))
                 .map(receipt -> ResponseEntity.status(receipt.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
                         .body(Ack.of(receipt)));
     }

@@ -6,6 +6,7 @@ import io.backchannel.api.team.CreateChannelCommand;
 import io.backchannel.api.team.CreateTeamCommand;
 import io.backchannel.api.team.JoinTeamCommand;
 import io.backchannel.api.team.TeamMembership;
+import io.backchannel.gateway.boot.BootCache;
 import io.backchannel.gateway.bus.AxonClient;
 import io.backchannel.gateway.security.Caller;
 import io.backchannel.gateway.stream.ChannelStreams;
@@ -24,8 +25,10 @@ class TeamController {
     private final AxonClient axon;
     private final ChannelStreams streams;
     private final IdGenerator ids;
+    private final BootCache bootCache;
 
-    TeamController(AxonClient axon, ChannelStreams streams, IdGenerator ids) {
+    TeamController(AxonClient axon, ChannelStreams streams, IdGenerator ids, BootCache bootCache) {
+        this.bootCache = bootCache;
         this.axon = axon;
         this.streams = streams;
         this.ids = ids;
@@ -63,7 +66,10 @@ class TeamController {
     Mono<Joined> join(@PathVariable String teamId, Caller caller) {
         String userId = caller.userId();
         return axon.<TeamMembership>send(new JoinTeamCommand(teamId, userId))
+                .doOnNext(membership -> bootCache.joined(teamId, userId))
                 .flatMap(membership -> streams.awaitProjected(membership.generalChannelId(), membership.generalJoinSeq())
+                        .then(bootCache.awaitApplied(teamId, membership.generalChannelId(),
+                                membership.generalJoinSeq()))
                         .thenReturn(new Joined(teamId, userId, membership.generalChannelId())));
     }
 
@@ -77,6 +83,7 @@ class TeamController {
         return axon.send(new CreateChannelCommand(teamId, channelId, request.name(), isPrivate,
                         caller.userId()))
                 .then(streams.awaitProjected(channelId, 0))
+                .then(bootCache.awaitApplied(teamId, channelId, 0))
                 .thenReturn(new ChannelCreated(channelId, teamId, request.name(), isPrivate));
     }
 }

@@ -22,6 +22,20 @@ public class ChannelReadAccess {
     }
 
     public Mono<ChannelView> require(String channelId, Caller caller) {
+        return readable(channelId, caller).map(ChannelAccess::channel);
+    }
+
+    /** For what only members may do to a channel they can see: a public channel's outsiders get 403. */
+    public Mono<ChannelView> requireMember(String channelId, Caller caller) {
+        return readable(channelId, caller).map(access -> {
+            if (!access.channelMember()) {
+                throw Rejection.forbidden("you are not a member of this channel").exception();
+            }
+            return access.channel();
+        });
+    }
+
+    private Mono<ChannelAccess> readable(String channelId, Caller caller) {
         return axon.query(new FetchChannelAccessQuery(channelId, caller.userId()), ChannelAccess.class)
                 .map(access -> {
                     ChannelView channel = access.channel();
@@ -31,7 +45,7 @@ public class ChannelReadAccess {
                     if (!access.teamMember()) {
                         throw Rejection.forbidden("you are not a member of this channel's team").exception();
                     }
-                    return channel;
+                    return access;
                 });
     }
 }

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backchannel.api.Limits;
 import io.backchannel.api.Rejection;
 import io.backchannel.api.channel.ChannelEvent;
+import io.backchannel.gateway.metrics.GatewayMetrics;
 import io.backchannel.gateway.security.Caller;
 import io.backchannel.gateway.security.ChannelReadAccess;
 import io.backchannel.gateway.stream.ChannelStreams;
+import io.backchannel.gateway.stream.Presence;
 import io.backchannel.gateway.stream.SlowConsumerException;
 import io.backchannel.gateway.stream.StreamProperties;
 import org.springframework.http.MediaType;
@@ -21,6 +23,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -30,17 +33,23 @@ import java.util.Map;
 @RestController
 class ChannelStreamController {
 
+    private static final String TRANSPORT = "sse";
+
     private final ChannelReadAccess readAccess;
     private final ChannelStreams streams;
     private final StreamProperties properties;
     private final ObjectMapper json;
+    private final GatewayMetrics metrics;
+    private final Presence presence;
 
     ChannelStreamController(ChannelReadAccess readAccess, ChannelStreams streams, StreamProperties properties,
-                            ObjectMapper json) {
+                            ObjectMapper json, GatewayMetrics metrics, Presence presence) {
+        this.presence = presence;
         this.readAccess = readAccess;
         this.streams = streams;
         this.properties = properties;
         this.json = json;
+        this.metrics = metrics;
     }
 
     @GetMapping(path = "/api/channels/{channelId}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -52,7 +61,14 @@ class ChannelStreamController {
         // Access is settled before the response starts, so a refusal is a proper problem detail.
         return readAccess.require(channelId, caller).flatMapMany(channel -> {
             long from = resumeFrom != null ? resumeFrom : channel.lastSeq();
+            Instant connectedAt = Instant.now();
             Flux<ServerSentEvent<String>> events = streams.follow(channelId, from)
+                    .doOnNext(event -> {
+                        // Only events stored while connected are live; a replayed backlog is not a delivery delay.
+                        if (event.ts().isAfter(connectedAt)) {
+                            metrics.delivered(event.ts());
+                        }
+                    })
                     .map(this::toSse)
                     .onErrorResume(SlowConsumerException.class, slow -> Mono.just(resync(slow)));
             return events.publish(shared -> Flux.merge(
@@ -60,7 +76,15 @@ class ChannelStreamController {
                     shared,
                     Flux.interval(properties.keepalive())
                             .map(tick -> ServerSentEvent.<String>builder().comment("keepalive").build())
-                            .takeUntilOther(shared.then())));
+                            .takeUntilOther(shared.then())))
+                    .doOnSubscribe(subscription -> {
+                        metrics.streamOpened(TRANSPORT);
+                        presence.opened(caller.userId());
+                    })
+                    .doFinally(signal -> {
+                        metrics.streamClosed(TRANSPORT);
+                        presence.closed(caller.userId());
+                    });
         });
     }
 

@@ -1,8 +1,6 @@
 package io.backchannel.gateway.stream;
 
 import io.backchannel.api.channel.ChannelEvent;
-import io.backchannel.api.channel.EventPage;
-import io.backchannel.api.channel.FetchEventsQuery;
 import io.backchannel.api.channel.FollowChannelQuery;
 import io.backchannel.gateway.bus.AxonClient;
 import org.springframework.stereotype.Component;
@@ -12,7 +10,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
@@ -25,11 +22,13 @@ import java.util.concurrent.TimeoutException;
 public class ChannelStreams {
 
     private final ChannelFeeds feeds;
+    private final ChannelLog log;
     private final AxonClient axon;
     private final StreamProperties properties;
 
-    ChannelStreams(ChannelFeeds feeds, AxonClient axon, StreamProperties properties) {
+    ChannelStreams(ChannelFeeds feeds, ChannelLog log, AxonClient axon, StreamProperties properties) {
         this.feeds = feeds;
+        this.log = log;
         this.axon = axon;
         this.properties = properties;
     }
@@ -53,7 +52,7 @@ public class ChannelStreams {
                     .map(Optional::of)
                     .startWith(Optional.<ChannelEvent>empty())
                     .concatMap(next -> next.map(event -> fill(channelId, cursor.last, event))
-                            .orElseGet(() -> history(channelId, cursor.last, Long.MAX_VALUE)))
+                            .orElseGet(() -> log.after(channelId, cursor.last)))
                     .filter(event -> event.seq() > cursor.last)
                     .doOnNext(event -> cursor.last = event.seq())
                     .onErrorMap(Overflow.class, overflow -> new SlowConsumerException(channelId, cursor.last))
@@ -81,20 +80,7 @@ public class ChannelStreams {
         if (event.seq() <= last + 1) {
             return Flux.just(event);
         }
-        return history(channelId, last, event.seq() - 1).concatWith(Mono.just(event));
-    }
-
-    /** The log after {@code after} up to {@code until} (inclusive), page by page. */
-    private Flux<ChannelEvent> history(String channelId, long after, long until) {
-        return axon.query(new FetchEventsQuery(channelId, after, properties.catchUpPage()), EventPage.class)
-                .flatMapMany(page -> {
-                    List<ChannelEvent> events = page.events();
-                    Flux<ChannelEvent> wanted = Flux.fromIterable(events).filter(event -> event.seq() <= until);
-                    long reached = events.isEmpty() ? after : events.get(events.size() - 1).seq();
-                    return page.hasMore() && reached < until
-                            ? wanted.concatWith(Flux.defer(() -> history(channelId, reached, until)))
-                            : wanted;
-                });
+        return log.between(channelId, last, event.seq() - 1).concatWith(Mono.just(event));
     }
 
     private static final class Cursor {

@@ -20,11 +20,13 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import static io.backchannel.query.Projections.WRITE_TIMEOUT;
+import static io.backchannel.query.Projections.byId;
 import static io.backchannel.query.Projections.pairId;
 
 /**
@@ -38,7 +40,6 @@ public class ChannelDirectoryProjection {
 
     static final String CHANNELS = "channels";
     static final String CHANNEL_MEMBERS = "channel_members";
-    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ReactiveMongoTemplate mongo;
     private final MemberProjection teamMembers;
@@ -92,11 +93,24 @@ public class ChannelDirectoryProjection {
     }
 
     public Mono<ChannelView> channel(String channelId) {
-        return mongo.findOne(byId(channelId), Document.class, CHANNELS)
-                .map(document -> new ChannelView(document.getString("_id"), document.getString("teamId"),
-                        document.getString("name"), document.getBoolean("private"),
-                        document.get("memberCount", Number.class).longValue(),
-                        document.get("lastSeq", Number.class).longValue()));
+        return mongo.findOne(byId(channelId), Document.class, CHANNELS).map(ChannelDirectoryProjection::view);
+    }
+
+    public Flux<ChannelView> channelsOfTeam(String teamId) {
+        return mongo.find(Query.query(Criteria.where("teamId").is(teamId)), Document.class, CHANNELS)
+                .map(ChannelDirectoryProjection::view);
+    }
+
+    /** The seq at which the user became a member (channel.created for the creator); empty if not one. */
+    public Mono<Long> joinSeq(String channelId, String userId) {
+        return mongo.findOne(byId(pairId(channelId, userId)), Document.class, CHANNEL_MEMBERS)
+                .map(member -> member.get("joinSeq", Number.class).longValue());
+    }
+
+    private static ChannelView view(Document document) {
+        return new ChannelView(document.getString("_id"), document.getString("teamId"), document.getString("name"),
+                document.getBoolean("private"), document.get("memberCount", Number.class).longValue(),
+                document.get("lastSeq", Number.class).longValue());
     }
 
     private void saveMember(String channelId, String userId, long joinSeq) {
@@ -111,9 +125,5 @@ public class ChannelDirectoryProjection {
         }
         mongo.updateFirst(Query.query(Criteria.where("_id").is(event.channelId()).and("lastSeq").lt(event.seq())),
                 update, CHANNELS).block(WRITE_TIMEOUT);
-    }
-
-    private static Query byId(String id) {
-        return Query.query(Criteria.where("_id").is(id));
     }
 }

@@ -18,11 +18,11 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import static io.backchannel.query.Projections.WRITE_TIMEOUT;
 import static io.backchannel.query.Projections.seqId;
 import static io.backchannel.query.Projections.seqIds;
 
@@ -36,7 +36,6 @@ import static io.backchannel.query.Projections.seqIds;
 public class ChannelLogProjection {
 
     static final String COLLECTION = "channel_events";
-    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ReactiveMongoTemplate mongo;
     private final ObjectMapper json;

@@ -12,11 +12,19 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.data.domain.Sort;
+import org.axonframework.queryhandling.QueryHandler;
+import io.backchannel.api.team.FetchMembersQuery;
+import io.backchannel.api.team.MemberPage;
+import reactor.core.publisher.Flux;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-import java.time.Duration;
 
+import static io.backchannel.query.Projections.WRITE_TIMEOUT;
+import static io.backchannel.query.Projections.byId;
 import static io.backchannel.query.Projections.pairId;
 
 /**
@@ -31,7 +39,6 @@ public class MemberProjection {
     static final String USERS = "users";
     static final String TEAMS = "teams";
     static final String TEAM_MEMBERS = "team_members";
-    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ReactiveMongoTemplate mongo;
 
@@ -62,6 +69,46 @@ public class MemberProjection {
     }
 
     public Mono<Boolean> isTeamMember(String teamId, String userId) {
-        return mongo.exists(Query.query(Criteria.where("_id").is(pairId(teamId, userId))), TEAM_MEMBERS);
+        return mongo.exists(byId(pairId(teamId, userId)), TEAM_MEMBERS);
+    }
+
+    /** The team's name, empty for an unknown team. */
+    public Mono<String> teamName(String teamId) {
+        return mongo.findOne(byId(teamId), Document.class, TEAMS).map(team -> team.getString("name"));
+    }
+
+    public Flux<String> memberIds(String teamId) {
+        return mongo.find(Query.query(Criteria.where("teamId").is(teamId)), Document.class, TEAM_MEMBERS)
+                .map(member -> member.getString("userId"));
+    }
+
+    /**
+     * A page of members ordered by user id. The cursor is the last user id of the previous page, so
+     * the page is one range over the {@code teamId:userId} keys.
+     */
+    @QueryHandler
+    CompletableFuture<MemberPage> handle(FetchMembersQuery query) {
+        String from = pairId(query.teamId(), query.after() == null ? "" : query.after());
+        String to = query.teamId() + (char) (':' + 1);
+        Criteria range = query.after() == null
+                ? Criteria.where("_id").gte(from).lt(to)
+                : Criteria.where("_id").gt(from).lt(to);
+        return mongo.find(Query.query(range).with(Sort.by("_id")).limit(query.limit() + 1), Document.class, TEAM_MEMBERS)
+                .map(member -> member.getString("userId"))
+                .collectList()
+                .flatMap(userIds -> {
+                    boolean hasMore = userIds.size() > query.limit();
+                    List<String> page = hasMore ? userIds.subList(0, query.limit()) : userIds;
+                    return mongo.find(Query.query(Criteria.where("_id").in(page)), Document.class, USERS)
+                            .collectMap(user -> user.getString("_id"))
+                            .map(users -> new MemberPage(page.stream()
+                                    .map(id -> {
+                                        Document user = users.get(id);
+                                        return new MemberPage.Member(id, user == null ? null : user.getString("username"),
+                                                user == null ? null : user.getString("displayName"));
+                                    })
+                                    .toList(), hasMore ? page.get(page.size() - 1) : null));
+                })
+                .toFuture();
     }
 }

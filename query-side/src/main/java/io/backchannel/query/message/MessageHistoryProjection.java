@@ -18,13 +18,14 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import static io.backchannel.query.Projections.WRITE_TIMEOUT;
+import static io.backchannel.query.Projections.byId;
 import static io.backchannel.query.Projections.seqId;
 import static io.backchannel.query.Projections.seqIds;
 
@@ -37,7 +38,6 @@ import static io.backchannel.query.Projections.seqIds;
 public class MessageHistoryProjection {
 
     static final String COLLECTION = "messages";
-    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ReactiveMongoTemplate mongo;
     private final ChannelDirectoryProjection channels;
@@ -83,6 +83,12 @@ public class MessageHistoryProjection {
                 .toFuture();
     }
 
+    /** How many messages others posted in the channel after {@code seq}: a scan, for the rebuild path only. */
+    public Mono<Long> countPostedByOthersAfter(String channelId, long seq, String userId) {
+        return mongo.count(Query.query(Criteria.where("channelId").is(channelId).and("seq").gt(seq)
+                .and("userId").ne(userId)), COLLECTION);
+    }
+
     private static long beforeOrEnd(Long beforeSeq) {
         return beforeSeq == null ? Long.MAX_VALUE : beforeSeq - 1;
     }
@@ -126,9 +132,5 @@ public class MessageHistoryProjection {
                 document.get("replyCount", Number.class).longValue(),
                 editedAt == null ? null : Instant.parse(editedAt),
                 document.getBoolean("deleted", false), List.of());
-    }
-
-    private static Query byId(String id) {
-        return Query.query(Criteria.where("_id").is(id));
     }
 }

@@ -1,0 +1,154 @@
+package io.backchannel.gateway.boot;
+
+import io.backchannel.api.Rejection;
+import io.backchannel.api.team.BootView;
+import io.backchannel.api.team.FetchTeamIdsQuery;
+import io.backchannel.api.team.FollowTeamQuery;
+import io.backchannel.api.team.TeamDirectory;
+import io.backchannel.api.team.TeamIds;
+import io.backchannel.api.team.TeamUpdate;
+import io.backchannel.gateway.bus.AxonClient;
+import io.backchannel.gateway.security.Caller;
+import io.backchannel.gateway.stream.ChannelLog;
+import io.backchannel.gateway.stream.StreamProperties;
+import org.axonframework.queryhandling.SubscriptionQueryResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The Flannel cache of this gateway node: every team it has loaded, kept current by the team's updates,
+ * so a boot is answered from memory without touching the projections. Teams load at start-up and,
+ * lazily, on the first boot that names them. A team whose updates break is dropped and reloads on
+ * its next boot, so the cache is never silently stale.
+ */
+@Component("bootCache")
+@EnableConfigurationProperties(BootProperties.class)
+public class BootCache implements HealthIndicator {
+
+    private static final Logger log = LoggerFactory.getLogger(BootCache.class);
+
+    private final AxonClient axon;
+    private final ChannelLog channelLog;
+    private final BootProperties properties;
+    private final StreamProperties streamProperties;
+    private final ConcurrentMap<String, Mono<TeamState>> teams = new ConcurrentHashMap<>();
+    private volatile boolean warm;
+
+    BootCache(AxonClient axon, ChannelLog channelLog, BootProperties properties, StreamProperties streamProperties) {
+        this.axon = axon;
+        this.channelLog = channelLog;
+        this.properties = properties;
+        this.streamProperties = streamProperties;
+    }
+
+    public Mono<BootView> boot(String teamId, Caller caller) {
+        return team(teamId).map(team -> team.boot(caller));
+    }
+
+    public Mono<Boolean> isMember(String teamId, String userId) {
+        return team(teamId).map(team -> team.isMember(userId));
+    }
+
+    /**
+     * Completes once this node's cache shows the channel at {@code seq}, so a client that boots right
+     * after its own write sees it. Teams this node has not loaded need no wait: they load fresh.
+     */
+    public Mono<Void> awaitApplied(String teamId, String channelId, long seq) {
+        Mono<TeamState> loaded = teams.get(teamId);
+        return loaded == null ? Mono.empty()
+                : loaded.flatMap(team -> team.awaitApplied(channelId, seq, streamProperties.readYourWrites()));
+    }
+
+    /** Applies a write this node made itself at once; the same update arriving later changes nothing. */
+    public void joined(String teamId, String userId) {
+        loaded(teamId).subscribe(team -> team.joined(userId));
+    }
+
+    public void markerMoved(String teamId, TeamDirectory.ReadMarker marker) {
+        loaded(teamId).subscribe(team -> team.marker(marker));
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void warm() {
+        axon.query(new FetchTeamIdsQuery(), TeamIds.class)
+                .flatMapMany(ids -> Flux.fromIterable(ids.teamIds()))
+                .flatMap(teamId -> team(teamId).onErrorResume(error -> Mono.empty()), properties.warmConcurrency())
+                .doFinally(signal -> warm = true)
+                .subscribe(team -> { }, error -> log.warn("boot cache warm-up stopped early", error));
+    }
+
+    @Override
+    public Health health() {
+        return (warm ? Health.up() : Health.outOfService()).withDetail("teams", teams.size()).build();
+    }
+
+    private Mono<TeamState> loaded(String teamId) {
+        Mono<TeamState> team = teams.get(teamId);
+        return team == null ? Mono.empty() : team;
+    }
+
+    private Mono<TeamState> team(String teamId) {
+        return teams.computeIfAbsent(teamId, id -> load(id)
+                .switchIfEmpty(Mono.error(() -> Rejection.notFound("no such team").exception()))
+                .doOnError(error -> teams.remove(id))
+                .cache(team -> Duration.ofMillis(Long.MAX_VALUE), error -> Duration.ZERO, () -> Duration.ZERO));
+    }
+
+    /** Subscribes to the team's updates first, then folds its channels' logs; updates wait meanwhile. */
+    private Mono<TeamState> load(String teamId) {
+        return axon.subscribe(new FollowTeamQuery(teamId), TeamDirectory.class, TeamUpdate.class,
+                        properties.updateBuffer())
+                .flatMap(subscription -> subscription.initialResult()
+                        .flatMap(directory -> {
+                            TeamState team = new TeamState(directory);
+                            return Flux.fromIterable(directory.channelIds())
+                                    .flatMap(channelId -> channelLog.after(channelId, -1), 4)
+                                    .doOnNext(team::apply)
+                                    .then(Mono.fromRunnable(() -> follow(team, subscription)))
+                                    .thenReturn(team);
+                        })
+                        .switchIfEmpty(Mono.fromRunnable(subscription::close))
+                        .doOnError(error -> subscription.close()));
+    }
+
+    private void follow(TeamState team, SubscriptionQueryResult<TeamDirectory, TeamUpdate> subscription) {
+        subscription.updates()
+                .concatMap(update -> apply(team, update))
+                .doFinally(signal -> {
+                    subscription.close();
+                    teams.remove(team.teamId());
+                })
+                .subscribe(applied -> { }, error -> log.warn("dropping team {} from the boot cache", team.teamId(), error));
+    }
+
+    private Mono<Void> apply(TeamState team, TeamUpdate update) {
+        if (update.joinedUserId() != null) {
+            team.joined(update.joinedUserId());
+        } else if (update.readMarker() != null) {
+            team.marker(update.readMarker());
+        } else if (update.channelEvent() != null) {
+            var event = update.channelEvent();
+            long last = team.lastSeq(event.channelId());
+            if (event.seq() > last + 1) {
+                // A hole: the log has what the updates lost.
+                return channelLog.between(event.channelId(), last, event.seq() - 1)
+                        .doOnNext(team::apply)
+                        .then(Mono.fromRunnable(() -> team.apply(event)));
+            }
+            team.apply(event);
+        }
+        return Mono.empty();
+    }
+}

@@ -1,0 +1,120 @@
+package io.backchannel.gateway.boot;
+
+import io.backchannel.api.Rejection;
+import io.backchannel.api.channel.ChannelEvent;
+import io.backchannel.api.team.BootView;
+import io.backchannel.api.team.TeamDirectory;
+import io.backchannel.gateway.security.Caller;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One team in the boot cache: members, channels and read markers, kept current by its updates. A boot
+ * is computed from it in memory, per request, in time that grows with the team's channels.
+ */
+final class TeamState {
+
+    private final String teamId;
+    private final String name;
+    /** Distinguishes this load of the team from any earlier one, so versions never repeat. */
+    private final String epoch = UUID.randomUUID().toString().substring(0, 8);
+    private final Set<String> members = new HashSet<>();
+    private final Map<String, ChannelState> channels = new HashMap<>();
+    private final Map<String, Map<String, Long>> markers = new HashMap<>();
+    private final Sinks.Many<Long> applied = Sinks.many().multicast().directBestEffort();
+    private long version;
+
+    TeamState(TeamDirectory directory) {
+        this.teamId = directory.teamId();
+        this.name = directory.name();
+        members.addAll(directory.memberIds());
+        directory.readMarkers().forEach(this::marker);
+    }
+
+    String teamId() {
+        return teamId;
+    }
+
+    synchronized long lastSeq(String channelId) {
+        ChannelState channel = channels.get(channelId);
+        return channel == null ? -1 : channel.lastSeq();
+    }
+
+    synchronized boolean isMember(String userId) {
+        return members.contains(userId);
+    }
+
+    /** Applies a channel's next event, which must follow {@link #lastSeq} directly; earlier ones are ignored. */
+    synchronized void apply(ChannelEvent event) {
+        ChannelState channel = channels.computeIfAbsent(event.channelId(), ChannelState::new);
+        if (event.seq() == channel.lastSeq() + 1) {
+            channel.apply(event);
+            changed();
+        }
+    }
+
+    synchronized void joined(String userId) {
+        if (members.add(userId)) {
+            changed();
+        }
+    }
+
+    synchronized void marker(TeamDirectory.ReadMarker marker) {
+        markers.computeIfAbsent(marker.userId(), user -> new HashMap<>())
+                .merge(marker.channelId(), marker.seq(), Math::max);
+        changed();
+    }
+
+    /** Called holding the lock, so emissions are serialised as the sink requires. */
+    private void changed() {
+        version++;
+        applied.tryEmitNext(version);
+    }
+
+    /** Completes once the channel is known at {@code seq} or later, or after {@code wait}. */
+    Mono<Void> awaitApplied(String channelId, long seq, Duration wait) {
+        return applied.asFlux()
+                .startWith(0L)
+                .filter(any -> lastSeq(channelId) >= seq)
+                .next()
+                .timeout(wait)
+                .onErrorResume(TimeoutException.class, slow -> Mono.empty())
+                .then();
+    }
+
+    synchronized BootView boot(Caller caller) {
+        if (!members.contains(caller.userId())) {
+            throw Rejection.forbidden("you are not a member of this team").exception();
+        }
+        Map<String, Long> read = markers.getOrDefault(caller.userId(), Map.of());
+        List<BootView.Channel> visible = new ArrayList<>();
+        for (ChannelState channel : channels.values()) {
+            if (channel.name() == null) {
+                continue;
+            }
+            Long joinSeq = channel.joinSeq(caller.userId());
+            if (joinSeq == null && channel.isPrivate()) {
+                continue;
+            }
+            long lastRead = joinSeq == null ? -1 : Math.max(joinSeq, read.getOrDefault(channel.channelId(), -1L));
+            long unread = joinSeq == null ? 0 : channel.unreadAfter(lastRead, caller.userId());
+            visible.add(new BootView.Channel(channel.channelId(), channel.name(), channel.isPrivate(),
+                    channel.memberCount(), channel.lastSeq(), joinSeq != null, lastRead, unread));
+        }
+        visible.sort(Comparator.comparing(BootView.Channel::name));
+        return new BootView(new BootView.Team(teamId, name, members.size()),
+                new BootView.Self(caller.userId(), caller.username(), caller.displayName()), visible,
+                epoch + "." + version);
+    }
+}

@@ -1,0 +1,148 @@
+package io.backchannel.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/** What a scenario runs against: the options, the server (owned or not), a REST client. */
+final class Ctx {
+
+    final Options options;
+    final String url;
+    final ServerProcess server;
+    final Client client;
+    final Path resultsDir;
+    final String runId;
+    final Duration setupTimeout;
+    final int setupConcurrency;
+
+    Ctx(Options options, String url, ServerProcess server, Client client) {
+        this.options = options;
+        this.url = url;
+        this.server = server;
+        this.client = client;
+        this.resultsDir = Path.of(options.string("results-dir"));
+        this.runId = randomId();
+        this.setupTimeout = options.duration("setup-timeout");
+        this.setupConcurrency = options.integer("setup-concurrency");
+    }
+
+    private static String randomId() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder out = new StringBuilder("b");
+        for (int i = 0; i < 6; i++) {
+            out.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+        }
+        return out.toString();
+    }
+
+    boolean ownsServer() {
+        return server != null;
+    }
+
+    /** CPU used so far by the server (if owned) and by this bench process, in nanoseconds, and the time. */
+    long[] cpu() {
+        long own = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return new long[]{server == null ? -1 : server.cpuNanos(), own, System.nanoTime()};
+    }
+
+    /** Adds the CPU share of server and bench between two {@link #cpu()} marks (in cores busy, of nproc). */
+    void cpuFigures(Report report, long[] before, long[] after) {
+        long windowNanos = Math.max(1, after[2] - before[2]);
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (before[0] >= 0 && after[0] >= 0) {
+            double serverCores = (after[0] - before[0]) / (double) windowNanos;
+            report.figure("serverCpuCores", "server CPU (cores busy, of " + cores + ")", round2(serverCores));
+        }
+        double benchCores = (after[1] - before[1]) / (double) windowNanos;
+        report.figure("benchCpuCores", "bench client CPU (cores busy, of " + cores + ")", round2(benchCores));
+    }
+
+    static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    /**
+     * Runs {@code measured} under a JFR recording of the server if {@code --jfr} is on and the server
+     * is ours, then summarises the hot methods into the report.
+     */
+    <T> T profiled(String name, Report report, Supplier<T> measured) {
+        if (!options.bool("jfr") || server == null) {
+            return measured.get();
+        }
+        String recording = "bench-" + name;
+        Jfr.start(server.pid(), recording);
+        T result;
+        try {
+            result = measured.get();
+        } finally {
+            try {
+                Files.createDirectories(resultsDir);
+                Path file = resultsDir.resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".jfr");
+                Jfr.stop(server.pid(), recording, file);
+                if (Files.exists(file)) {
+                    Jfr.Summary summary = Jfr.summarise(file, 25);
+                    Jfr.print(summary);
+                    report.put("jfr", Jfr.toJson(summary));
+                    report.put("jfrFile", file.toString());
+                    report.note("JFR recording: " + file);
+                }
+            } catch (IOException e) {
+                System.out.println("JFR summary failed: " + e.getMessage());
+            }
+        }
+        return result;
+    }
+
+    Map<String, Object> environment() {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("cores", Runtime.getRuntime().availableProcessors());
+        env.put("java", System.getProperty("java.version"));
+        env.put("serverOwned", server != null);
+        env.put("url", url);
+        env.put("runId", runId);
+        return env;
+    }
+
+    /** Unique, valid usernames for this run ({@code ^[a-z0-9._-]{1,40}$}). */
+    String username(String role, int i) {
+        return runId + "-" + role + i;
+    }
+
+    List<Client.User> signUpMany(String role, int count) {
+        return signUpMany(role, 0, count);
+    }
+
+    List<Client.User> signUpMany(String role, int from, int count) {
+        long t0 = System.nanoTime();
+        List<Client.User> users = Client.parallel(count, setupConcurrency, i -> client.signUp(username(role, from + i)), setupTimeout);
+        log("signed up %d %s users in %.1f s", count, role, (System.nanoTime() - t0) / 1e9);
+        return new ArrayList<>(users);
+    }
+
+    void joinTeamMany(List<Client.User> users, String teamId) {
+        long t0 = System.nanoTime();
+        Client.parallel(users.size(), setupConcurrency, i -> client.joinTeam(users.get(i), teamId).thenReturn(i), setupTimeout);
+        log("%d users joined the team in %.1f s", users.size(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    static String human(java.time.Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 != 0 ? ms + "ms" : ms % 60_000 != 0 || ms == 0 ? ms / 1000 + "s" : ms / 60_000 + "m";
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf("  [%s] %s%n", LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")),
+                String.format(format, args));
+    }
+}

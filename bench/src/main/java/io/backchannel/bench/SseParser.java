@@ -1,0 +1,104 @@
+package io.backchannel.bench;
+
+import io.netty.buffer.ByteBuf;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An incremental {@code text/event-stream} parser: bytes in (in any chunking), one callback per
+ * dispatched event ({@code id}, {@code event}, {@code data}); comment lines are counted and skipped.
+ */
+final class SseParser {
+
+    interface Handler {
+        void onEvent(String id, String event, String data);
+    }
+
+    private final Handler handler;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    private String id;
+    private String event;
+    private StringBuilder data;
+    private long comments;
+    private boolean lastWasCr;
+
+    SseParser(Handler handler) {
+        this.handler = handler;
+    }
+
+    long comments() {
+        return comments;
+    }
+
+    void feed(ByteBuf buf) {
+        int end = buf.writerIndex();
+        for (int i = buf.readerIndex(); i < end; i++) {
+            accept(buf.getByte(i));
+        }
+    }
+
+    void feed(byte[] bytes) {
+        for (byte b : bytes) {
+            accept(b);
+        }
+    }
+
+    private void accept(byte b) {
+        if (b == '\n') {
+            if (lastWasCr) {
+                lastWasCr = false;
+                return; // \r\n
+            }
+            endLine();
+        } else if (b == '\r') {
+            lastWasCr = true;
+            endLine();
+        } else {
+            lastWasCr = false;
+            line.write(b);
+        }
+    }
+
+    private void endLine() {
+        if (line.size() == 0) {
+            dispatch();
+            return;
+        }
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        if (text.charAt(0) == ':') {
+            comments++;
+            return;
+        }
+        int colon = text.indexOf(':');
+        String field = colon < 0 ? text : text.substring(0, colon);
+        String value = colon < 0 ? "" : text.substring(colon + 1);
+        if (value.startsWith(" ")) {
+            value = value.substring(1);
+        }
+        switch (field) {
+            case "id" -> id = value;
+            case "event" -> event = value;
+            case "data" -> {
+                if (data == null) {
+                    data = new StringBuilder(value);
+                } else {
+                    data.append('\n').append(value);
+                }
+            }
+            default -> {
+                // retry and unknown fields are ignored
+            }
+        }
+    }
+
+    private void dispatch() {
+        if (data != null || event != null) {
+            handler.onEvent(id, event, data == null ? "" : data.toString());
+        }
+        event = null;
+        data = null;
+        // id persists per the spec (last event id), but each of our events carries one anyway
+    }
+}

@@ -1,0 +1,51 @@
+package io.backchannel.bench;
+
+/**
+ * How a subscriber follows one channel: SSE today, WebSocket when the server offers {@code /api/ws}.
+ * A transport opens a connection that resumes after a seq and reports every event on its I/O thread.
+ */
+interface StreamTransport {
+
+    String name();
+
+    /** Opens one channel stream that delivers every event with seq > {@code afterSeq}, then live ones. */
+    Connection open(String channelId, String token, long afterSeq, Listener listener);
+
+    interface Connection {
+        /** Drops the connection (as a client going away would); no more callbacks after this. */
+        void close();
+    }
+
+    interface Listener {
+        /** The stream is established (SSE: 200 and headers; WebSocket: subscribed). */
+        void onOpen();
+
+        /** One channel event; {@code clientMsgId} is set for {@code message.posted}. */
+        void onEvent(long seq, String type, String clientMsgId);
+
+        /** The server gave up buffering for this subscriber; it should resume after {@code afterSeq}. */
+        void onResync(long afterSeq);
+
+        /** The stream ended: {@code error} is null for a normal end. */
+        void onClosed(Throwable error);
+    }
+
+    static StreamTransport of(String name, String baseUrl) {
+        return switch (name) {
+            case "sse" -> new SseTransport(baseUrl);
+            case "ws" -> new WsTransport(baseUrl);
+            default -> throw new BenchException("unknown transport '" + name + "' (sse|ws)");
+        };
+    }
+
+    /** The {@code clientMsgId} of a {@code message.posted} event's JSON, without a full parse. */
+    static String clientMsgId(String json) {
+        int at = json.indexOf("\"clientMsgId\":\"");
+        if (at < 0) {
+            return null;
+        }
+        int from = at + 15;
+        int to = json.indexOf('"', from);
+        return to < 0 ? null : json.substring(from, to);
+    }
+}

@@ -1,0 +1,100 @@
+package io.backchannel.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * API.md's WebSocket protocol: {@code GET /api/ws?access_token=}, then
+ * {@code {"type":"subscribe","channelId","afterSeq"}} and {@code {"type":"event","event":{...}}} frames.
+ * One connection per subscriber. If the server does not offer {@code /api/ws}, the upgrade fails and
+ * the subscriber reports it.
+ */
+final class WsTransport implements StreamTransport {
+
+    private final HttpClient http;
+
+    WsTransport(String baseUrl) {
+        this.http = HttpClient.newConnection().baseUrl(Client.requireLoopback(baseUrl));
+    }
+
+    @Override
+    public String name() {
+        return "ws";
+    }
+
+    @Override
+    public Connection open(String channelId, String token, long afterSeq, Listener listener) {
+        AtomicBoolean closed = new AtomicBoolean();
+        AtomicBoolean subscribed = new AtomicBoolean();
+        AtomicReference<Disposable> self = new AtomicReference<>();
+        String subscribe = Client.write(Map.of("type", "subscribe", "channelId", channelId, "afterSeq", afterSeq));
+        Disposable subscription = http
+                .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(1 << 20).build())
+                .uri("/api/ws?access_token=" + token)
+                .handle((in, out) -> {
+                    Mono<Void> inbound = in.aggregateFrames(1 << 20).receive().asString().doOnNext(text -> {
+                        if (closed.get()) {
+                            return;
+                        }
+                        JsonNode frame = Client.parse(text);
+                        switch (frame.path("type").asText()) {
+                            case "event" -> {
+                                if (subscribed.compareAndSet(false, true)) {
+                                    listener.onOpen();
+                                }
+                                JsonNode event = frame.path("event");
+                                String type = event.path("type").asText();
+                                listener.onEvent(event.path("seq").asLong(), type,
+                                        "message.posted".equals(type) ? event.path("clientMsgId").asText(null) : null);
+                            }
+                            case "hello" -> {
+                                // the subscribe frame is already on its way; an idle channel sends no event,
+                                // so the stream counts as open once the server has greeted us
+                                if (subscribed.compareAndSet(false, true)) {
+                                    listener.onOpen();
+                                }
+                            }
+                            case "resync" -> listener.onResync(frame.path("afterSeq").asLong(-1));
+                            case "error" -> {
+                                // the server keeps the connection; the bench treats a refused subscribe as the end
+                                if (closed.compareAndSet(false, true)) {
+                                    listener.onClosed(new BenchException("ws error frame: " + text));
+                                    Disposable d = self.get();
+                                    if (d != null) {
+                                        d.dispose();
+                                    }
+                                }
+                            }
+                            default -> {
+                                // typing, presence, pong: not counted
+                            }
+                        }
+                    }).then();
+                    return out.sendString(Mono.just(subscribe)).then().and(inbound);
+                })
+                .subscribe(
+                        ignored -> { },
+                        error -> {
+                            if (closed.compareAndSet(false, true)) {
+                                listener.onClosed(error);
+                            }
+                        },
+                        () -> {
+                            if (closed.compareAndSet(false, true)) {
+                                listener.onClosed(null);
+                            }
+                        });
+        self.set(subscription);
+        return () -> {
+            closed.set(true);
+            subscription.dispose();
+        };
+    }
+}
