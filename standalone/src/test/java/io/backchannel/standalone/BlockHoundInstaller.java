@@ -19,6 +19,10 @@ public class BlockHoundInstaller implements TestExecutionListener {
                 // Jackson locks while it builds a type's deserializer, once per type; two first requests may meet there.
                 .allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache",
                         "_createAndCacheValueDeserializer")
+                // Cancelling a timer (an SSE keepalive, a timeout) takes the JDK scheduler's queue lock for a
+                // moment. Refusing it mid-acquire would corrupt that lock and wedge the scheduler.
+                .allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask",
+                        "cancel")
                 // The MongoDB driver runs its reactive client on Netty and guards its pool and streams with
                 // short internal locks there. Refusing them would fail the driver mid-lock and wedge its pool.
                 .allowBlockingCallsInside("com.mongodb.internal.Locks", "checkedWithLock")

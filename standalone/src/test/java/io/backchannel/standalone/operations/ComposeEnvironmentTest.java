@@ -5,6 +5,7 @@ import io.backchannel.standalone.operations.ComposeProject.App;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,6 +74,11 @@ class ComposeEnvironmentTest {
                 "BACKCHANNEL_COMMAND_AGGREGATECACHESIZE", "AXONSERVER_SERVERS");
         assertThat(readableVariables(App.QUERY_SIDE)).containsKeys("BACKCHANNEL_QUERY_BATCHSIZE", "MONGODB_URI");
         assertThat(readableVariables(App.COMMAND_SIDE)).doesNotContainKeys("BACKCHANNEL_JWT_SECRET", "MONGODB_URI");
+        for (App app : App.values()) {
+            assertThat(app.configurationProperties()).as("the scan of %s finds its known records", app.basePackage)
+                    .containsAll(app.knownProperties)
+                    .allSatisfy(type -> assertThat(type.getPackageName()).startsWith(app.basePackage));
+        }
     }
 
     @Test
@@ -138,7 +144,7 @@ class ComposeEnvironmentTest {
         Map<String, String> known = new LinkedHashMap<>();
         ComposeProject.placeholders(app).keySet().forEach(placeholder ->
                 known.putIfAbsent(placeholder, "placeholder ${" + placeholder + "} in " + app.module + ".yml or its imports"));
-        for (Class<? extends Record> properties : app.properties) {
+        for (Class<?> properties : app.configurationProperties()) {
             for (String property : configurationProperties(properties)) {
                 known.putIfAbsent(environmentName(property), property + " (" + properties.getSimpleName() + ")");
             }
@@ -149,14 +155,25 @@ class ComposeEnvironmentTest {
         return known;
     }
 
-    /** The properties a {@code @ConfigurationProperties} record binds: its prefix and each component, kebab-cased. */
-    static Set<String> configurationProperties(Class<? extends Record> properties) {
+    /**
+     * The properties a {@code @ConfigurationProperties} class binds: its prefix and each record component
+     * (or, for a JavaBean, each instance field), kebab-cased.
+     */
+    static Set<String> configurationProperties(Class<?> properties) {
         ConfigurationProperties annotation = properties.getAnnotation(ConfigurationProperties.class);
         assertThat(annotation).as("%s is @ConfigurationProperties", properties.getName()).isNotNull();
         String prefix = annotation.prefix().isEmpty() ? annotation.value() : annotation.prefix();
         Set<String> names = new LinkedHashSet<>();
-        for (var component : properties.getRecordComponents()) {
-            names.add(prefix + "." + ComposeProject.kebab(component.getName()));
+        if (properties.isRecord()) {
+            for (var component : properties.getRecordComponents()) {
+                names.add(prefix + "." + ComposeProject.kebab(component.getName()));
+            }
+        } else {
+            for (var field : properties.getDeclaredFields()) {
+                if (!Modifier.isStatic(field.getModifiers())) {
+                    names.add(prefix + "." + ComposeProject.kebab(field.getName()));
+                }
+            }
         }
         return names;
     }

@@ -4,6 +4,11 @@ import io.backchannel.command.config.CommandSideProperties;
 import io.backchannel.gateway.security.JwtProperties;
 import io.backchannel.gateway.stream.StreamProperties;
 import io.backchannel.query.config.QuerySideProperties;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
+import org.springframework.util.ClassUtils;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -31,19 +36,35 @@ import java.util.stream.Stream;
  */
 final class ComposeProject {
 
-    /** The three applications of the distributed shape: module (= spring.config.name) and properties records. */
+    /**
+     * The three applications of the distributed shape: module (= spring.config.name), the package its
+     * code lives in, and the {@code @ConfigurationProperties} records it is known to have (more are
+     * found by scanning the package).
+     */
     enum App {
-        COMMAND_SIDE("command-side", CommandSideProperties.class),
-        QUERY_SIDE("query-side", QuerySideProperties.class),
-        API_GATEWAY("api-gateway", JwtProperties.class, StreamProperties.class);
+        COMMAND_SIDE("command-side", "io.backchannel.command", CommandSideProperties.class),
+        QUERY_SIDE("query-side", "io.backchannel.query", QuerySideProperties.class),
+        API_GATEWAY("api-gateway", "io.backchannel.gateway", JwtProperties.class, StreamProperties.class);
 
         final String module;
-        final List<Class<? extends Record>> properties;
+        final String basePackage;
+        final List<Class<?>> knownProperties;
 
-        @SafeVarargs
-        App(String module, Class<? extends Record>... properties) {
+        App(String module, String basePackage, Class<?>... knownProperties) {
             this.module = module;
-            this.properties = List.of(properties);
+            this.basePackage = basePackage;
+            this.knownProperties = List.of(knownProperties);
+        }
+
+        /** Every {@code @ConfigurationProperties} class of the application: the known ones and any other in its package. */
+        Set<Class<?>> configurationProperties() {
+            ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
+            scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
+            Set<Class<?>> classes = new LinkedHashSet<>(knownProperties);
+            for (BeanDefinition candidate : scanner.findCandidateComponents(basePackage)) {
+                classes.add(ClassUtils.resolveClassName(candidate.getBeanClassName(), App.class.getClassLoader()));
+            }
+            return classes;
         }
 
         static Optional<App> ofModule(String module) {
