@@ -145,6 +145,15 @@ final class Api {
         return streamWithComments(pathAndQuery, token, headers).filter(event -> event.event() != null);
     }
 
+    /**
+     * The stream's events, after the {@code connected} comment that opens it (keepalives dropped), so a
+     * test can act once the server has set the stream up.
+     */
+    Flux<ServerSentEvent<String>> streamOpened(String pathAndQuery, String token, Consumer<HttpHeaders> headers) {
+        return streamWithComments(pathAndQuery, token, headers)
+                .filter(event -> !"keepalive".equals(event.comment()));
+    }
+
     /** The SSE stream as sent, comment lines included. */
     Flux<ServerSentEvent<String>> streamWithComments(String pathAndQuery, String token, Consumer<HttpHeaders> headers) {
         return web.get().uri(pathAndQuery)

@@ -1,6 +1,7 @@
 package io.backchannel.gateway.boot;
 
 import io.backchannel.api.Rejection;
+import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.api.team.BootView;
 import io.backchannel.api.team.FetchTeamIdsQuery;
 import io.backchannel.api.team.FollowTeamQuery;
@@ -23,7 +24,10 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import reactor.util.concurrent.Queues;
+
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -59,6 +63,24 @@ public class BootCache implements HealthIndicator {
 
     public Mono<Boolean> isMember(String teamId, String userId) {
         return team(teamId).map(team -> team.isMember(userId));
+    }
+
+    /**
+     * The channels {@code caller} is a member of in the team, each with the seq it is at, and from then
+     * on every channel event applied to the team, so a team stream can start and follow memberships.
+     */
+    public Mono<TeamMemberships> memberships(String teamId, Caller caller) {
+        return team(teamId).map(team -> {
+            if (!team.isMember(caller.userId())) {
+                throw Rejection.forbidden("you are not a member of this team").exception();
+            }
+            // Events first, then the snapshot: a change between the two shows in both, never in neither.
+            Flux<ChannelEvent> changes = team.appliedEvents().replay(Queues.SMALL_BUFFER_SIZE).autoConnect(0);
+            return new TeamMemberships(team.memberChannels(caller.userId()), changes);
+        });
+    }
+
+    public record TeamMemberships(Map<String, Long> channels, Flux<ChannelEvent> changes) {
     }
 
     /**

@@ -5,6 +5,7 @@ import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.api.team.BootView;
 import io.backchannel.api.team.TeamDirectory;
 import io.backchannel.gateway.security.Caller;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -32,7 +33,7 @@ final class TeamState {
     private final Set<String> members = new HashSet<>();
     private final Map<String, ChannelState> channels = new HashMap<>();
     private final Map<String, Map<String, Long>> markers = new HashMap<>();
-    private final Sinks.Many<Long> applied = Sinks.many().multicast().directBestEffort();
+    private final Sinks.Many<Object> applied = Sinks.many().multicast().directBestEffort();
     private long version;
 
     TeamState(TeamDirectory directory) {
@@ -60,32 +61,48 @@ final class TeamState {
         ChannelState channel = channels.computeIfAbsent(event.channelId(), ChannelState::new);
         if (event.seq() == channel.lastSeq() + 1) {
             channel.apply(event);
-            changed();
+            changed(event);
         }
     }
 
     synchronized void joined(String userId) {
         if (members.add(userId)) {
-            changed();
+            changed(userId);
         }
     }
 
     synchronized void marker(TeamDirectory.ReadMarker marker) {
         markers.computeIfAbsent(marker.userId(), user -> new HashMap<>())
                 .merge(marker.channelId(), marker.seq(), Math::max);
-        changed();
+        changed(marker);
     }
 
     /** Called holding the lock, so emissions are serialised as the sink requires. */
-    private void changed() {
+    private void changed(Object change) {
         version++;
-        applied.tryEmitNext(version);
+        applied.tryEmitNext(change);
+    }
+
+    /** Channel events as they are applied from now on. */
+    Flux<ChannelEvent> appliedEvents() {
+        return applied.asFlux().ofType(ChannelEvent.class);
+    }
+
+    /** The channels {@code userId} is a member of, with the seq each is at now. */
+    synchronized Map<String, Long> memberChannels(String userId) {
+        Map<String, Long> mine = new HashMap<>();
+        channels.values().forEach(channel -> {
+            if (channel.joinSeq(userId) != null) {
+                mine.put(channel.channelId(), channel.lastSeq());
+            }
+        });
+        return mine;
     }
 
     /** Completes once the channel is known at {@code seq} or later, or after {@code wait}. */
     Mono<Void> awaitApplied(String channelId, long seq, Duration wait) {
         return applied.asFlux()
-                .startWith(0L)
+                .startWith(channelId)
                 .filter(any -> lastSeq(channelId) >= seq)
                 .next()
                 .timeout(wait)

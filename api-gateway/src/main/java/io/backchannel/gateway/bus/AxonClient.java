@@ -13,6 +13,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The gateway's only way onto Axon's buses. Dispatch happens on {@code boundedElastic}: local buses run
  * handlers on the caller's thread, and a command handler may block on the event store, so nothing
@@ -39,6 +42,13 @@ public class AxonClient {
         return Mono.defer(() -> Mono.fromFuture(queries.query(query, responseType)))
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(HandlerExecutionException.class, AxonClient::unwrap);
+    }
+
+    /** Sends a query to every node that handles it, completing once they answered or the wait ran out. */
+    public Mono<Void> broadcast(Object query, Duration wait) {
+        return Mono.<Void>fromRunnable(() -> queries.scatterGather(query, ResponseTypes.instanceOf(Object.class),
+                        wait.toMillis(), TimeUnit.MILLISECONDS).forEach(answer -> { }))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     /**

@@ -51,9 +51,14 @@ public class GatewayMetrics {
         (replayed ? duplicates : posted).increment();
     }
 
-    /** Records one live delivery of an event stored at {@code storedAt}. */
-    public void delivered(Instant storedAt) {
-        deliveryLatency.record(Duration.between(storedAt, clock.instant()));
+    /**
+     * Records a delivery to a client connected since {@code connectedAt}. Only events stored while
+     * connected are live; a replayed backlog is not a delivery delay.
+     */
+    public void delivered(Instant connectedAt, Instant storedAt) {
+        if (storedAt.isAfter(connectedAt)) {
+            deliveryLatency.record(Duration.between(storedAt, clock.instant()));
+        }
     }
 
     public Timer bootLatency() {

@@ -6,10 +6,9 @@ import io.backchannel.api.channel.EventPage;
 import io.backchannel.api.channel.FetchEventsQuery;
 import io.backchannel.api.message.FetchHistoryQuery;
 import io.backchannel.api.message.MessagePage;
-import io.backchannel.api.message.SendMessageCommand;
 import io.backchannel.api.message.SendReceipt;
 import io.backchannel.gateway.bus.AxonClient;
-import io.backchannel.gateway.metrics.GatewayMetrics;
+import io.backchannel.gateway.messaging.MessageSender;
 import io.backchannel.gateway.security.Caller;
 import io.backchannel.gateway.security.ChannelReadAccess;
 import org.springframework.http.HttpStatus;
@@ -30,12 +29,12 @@ class MessageController {
 
     private final AxonClient axon;
     private final ChannelReadAccess readAccess;
-    private final GatewayMetrics metrics;
+    private final MessageSender sender;
 
-    MessageController(AxonClient axon, ChannelReadAccess readAccess, GatewayMetrics metrics) {
+    MessageController(AxonClient axon, ChannelReadAccess readAccess, MessageSender sender) {
         this.axon = axon;
         this.readAccess = readAccess;
-        this.metrics = metrics;
+        this.sender = sender;
     }
 
     record Send(String clientMsgId, String text, Long threadSeq) {
@@ -53,12 +52,7 @@ class MessageController {
      */
     @PostMapping("/api/channels/{channelId}/messages")
     Mono<ResponseEntity<Ack>> send(@PathVariable String channelId, @RequestBody Send request, Caller caller) {
-        Limits.requireClientMsgId(request.clientMsgId());
-        Limits.requireText(request.text());
-        Limits.requireSeq(request.threadSeq(), "threadSeq");
-        return axon.<SendReceipt>send(new SendMessageCommand(channelId, caller.userId(), request.clientMsgId(),
-                        request.text(), request.threadSeq()))
-                .doOnNext(receipt -> metrics.sent(receipt.replayed()))
+        return sender.send(caller, channelId, request.clientMsgId(), request.text(), request.threadSeq())
                 .map(receipt -> ResponseEntity.status(receipt.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
                         .body(Ack.of(receipt)));
     }

@@ -62,13 +62,8 @@ class ChannelStreamController {
         return readAccess.require(channelId, caller).flatMapMany(channel -> {
             long from = resumeFrom != null ? resumeFrom : channel.lastSeq();
             Instant connectedAt = Instant.now();
-            Flux<ServerSentEvent<String>> events = streams.follow(channelId, from)
-                    .doOnNext(event -> {
-                        // Only events stored while connected are live; a replayed backlog is not a delivery delay.
-                        if (event.ts().isAfter(connectedAt)) {
-                            metrics.delivered(event.ts());
-                        }
-                    })
+            Flux<ServerSentEvent<String>> events = streams.follow(channelId, from, caller.userId())
+                    .doOnNext(event -> metrics.delivered(connectedAt, event.ts()))
                     .map(this::toSse)
                     .onErrorResume(SlowConsumerException.class, slow -> Mono.just(resync(slow)));
             return events.publish(shared -> Flux.merge(

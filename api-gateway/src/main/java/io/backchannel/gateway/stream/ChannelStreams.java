@@ -2,6 +2,7 @@ package io.backchannel.gateway.stream;
 
 import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.api.channel.FollowChannelQuery;
+import io.backchannel.api.channel.MemberLeftChannelEvent;
 import io.backchannel.gateway.bus.AxonClient;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
@@ -11,6 +12,9 @@ import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
 
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -25,6 +29,7 @@ public class ChannelStreams {
     private final ChannelLog log;
     private final AxonClient axon;
     private final StreamProperties properties;
+    private final Set<Queue<ChannelEvent>> buffers = ConcurrentHashMap.newKeySet();
 
     ChannelStreams(ChannelFeeds feeds, ChannelLog log, AxonClient axon, StreamProperties properties) {
         this.feeds = feeds;
@@ -34,14 +39,16 @@ public class ChannelStreams {
     }
 
     /**
-     * Every event after {@code afterSeq}, in order, then live ones. Ends with a
-     * {@link SlowConsumerException} if the listener falls more than a buffer behind.
+     * Every event after {@code afterSeq}, in order, then live ones, for {@code viewerId}: the stream ends
+     * after the viewer's own {@code member.left}. Ends with a {@link SlowConsumerException} if the
+     * listener falls more than a buffer behind.
      */
-    public Flux<ChannelEvent> follow(String channelId, long afterSeq) {
+    public Flux<ChannelEvent> follow(String channelId, long afterSeq, String viewerId) {
         return Flux.defer(() -> {
             Cursor cursor = new Cursor(afterSeq);
-            Sinks.Many<ChannelEvent> buffer = Sinks.many().unicast()
-                    .onBackpressureBuffer(Queues.<ChannelEvent>get(properties.bufferSize()).get());
+            Queue<ChannelEvent> queue = Queues.<ChannelEvent>get(properties.bufferSize()).get();
+            buffers.add(queue);
+            Sinks.Many<ChannelEvent> buffer = Sinks.many().unicast().onBackpressureBuffer(queue);
             Disposable live = feeds.live(channelId).subscribe(event -> {
                 if (buffer.tryEmitNext(event).isFailure()) {
                     buffer.tryEmitError(new Overflow());
@@ -55,9 +62,19 @@ public class ChannelStreams {
                             .orElseGet(() -> log.after(channelId, cursor.last)))
                     .filter(event -> event.seq() > cursor.last)
                     .doOnNext(event -> cursor.last = event.seq())
+                    .takeUntil(event -> event instanceof MemberLeftChannelEvent left && left.userId().equals(viewerId))
                     .onErrorMap(Overflow.class, overflow -> new SlowConsumerException(channelId, cursor.last))
-                    .doFinally(signal -> live.dispose());
+                    .doFinally(signal -> {
+                        live.dispose();
+                        buffers.remove(queue);
+                        queue.clear();
+                    });
         });
+    }
+
+    /** Events waiting in listeners' buffers on this node, all together: bounded by listeners times buffer size. */
+    public long bufferedEvents() {
+        return buffers.stream().mapToLong(Queue::size).sum();
     }
 
     /**

@@ -15,6 +15,8 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.data.domain.Sort;
 import org.axonframework.queryhandling.QueryHandler;
 import io.backchannel.api.team.FetchMembersQuery;
+import io.backchannel.api.team.FetchUserTeamsQuery;
+import io.backchannel.api.team.TeamIds;
 import io.backchannel.api.team.MemberPage;
 import reactor.core.publisher.Flux;
 import java.util.List;
@@ -80,6 +82,15 @@ public class MemberProjection {
     public Flux<String> memberIds(String teamId) {
         return mongo.find(Query.query(Criteria.where("teamId").is(teamId)), Document.class, TEAM_MEMBERS)
                 .map(member -> member.getString("userId"));
+    }
+
+    @QueryHandler
+    CompletableFuture<TeamIds> handle(FetchUserTeamsQuery query) {
+        return mongo.find(Query.query(Criteria.where("userId").is(query.userId())), Document.class, TEAM_MEMBERS)
+                .map(member -> member.getString("teamId"))
+                .collectList()
+                .map(TeamIds::new)
+                .toFuture();
     }
 
     /**

@@ -1,0 +1,137 @@
+package io.backchannel.gateway.sse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backchannel.api.channel.ChannelCreatedEvent;
+import io.backchannel.api.channel.ChannelEvent;
+import io.backchannel.api.channel.MemberJoinedChannelEvent;
+import io.backchannel.gateway.boot.BootCache;
+import io.backchannel.gateway.metrics.GatewayMetrics;
+import io.backchannel.gateway.security.Caller;
+import io.backchannel.gateway.stream.ChannelStreams;
+import io.backchannel.gateway.stream.Presence;
+import io.backchannel.gateway.stream.SlowConsumerException;
+import io.backchannel.gateway.stream.StreamProperties;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every channel the caller belongs to in a team, multiplexed on one SSE stream. Memberships apply
+ * live: a channel joined (or a private one the caller is added to) starts at its {@code member.joined},
+ * and a channel left ends after its {@code member.left}. The {@code id} is a {@link TeamCursor}.
+ */
+@RestController
+class TeamStreamController {
+
+    private static final String TRANSPORT = "sse";
+
+    private final BootCache bootCache;
+    private final ChannelStreams streams;
+    private final StreamProperties properties;
+    private final ObjectMapper json;
+    private final GatewayMetrics metrics;
+    private final Presence presence;
+
+    TeamStreamController(BootCache bootCache, ChannelStreams streams, StreamProperties properties, ObjectMapper json,
+                         GatewayMetrics metrics, Presence presence) {
+        this.bootCache = bootCache;
+        this.streams = streams;
+        this.properties = properties;
+        this.json = json;
+        this.metrics = metrics;
+        this.presence = presence;
+    }
+
+    @GetMapping(path = "/api/teams/{teamId}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<String>> stream(@PathVariable String teamId,
+                                         @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                                         @RequestParam(required = false) String cursor, Caller caller) {
+        String resume = lastEventId != null ? lastEventId : cursor;
+        Map<String, Long> resumeFrom = resume == null ? null : TeamCursor.decode(resume);
+        return bootCache.memberships(teamId, caller).flatMapMany(memberships -> {
+            Instant connectedAt = Instant.now();
+            // Every followed channel is in the cursor from the start, so a resume knows where each one stood.
+            Map<String, Long> position = new ConcurrentHashMap<>();
+            Set<String> following = ConcurrentHashMap.newKeySet();
+            Flux<ChannelEvent> joinedLater = memberships.changes()
+                    .filter(event -> joinedBy(event, caller.userId()))
+                    .filter(event -> following.add(event.channelId()))
+                    .flatMap(event -> {
+                        position.putIfAbsent(event.channelId(), event.seq() - 1);
+                        return streams.follow(event.channelId(), event.seq() - 1, caller.userId())
+                                .doFinally(signal -> following.remove(event.channelId()));
+                    });
+            Flux<ChannelEvent> current = Flux.fromIterable(memberships.channels().entrySet())
+                    .filter(channel -> following.add(channel.getKey()))
+                    .flatMap(channel -> {
+                        long after = startAfter(resumeFrom, channel.getKey(), channel.getValue());
+                        position.put(channel.getKey(), after);
+                        return streams.follow(channel.getKey(), after, caller.userId())
+                                // Left: a later join starts the channel again from that join.
+                                .doFinally(signal -> following.remove(channel.getKey()));
+                    });
+            Flux<ServerSentEvent<String>> events = Flux.merge(current, joinedLater)
+                    .doOnNext(event -> metrics.delivered(connectedAt, event.ts()))
+                    .map(event -> {
+                        position.put(event.channelId(), event.seq());
+                        return ServerSentEvent.builder(write(event)).id(TeamCursor.encode(position))
+                                .event(event.type()).build();
+                    })
+                    // One channel's overflow ends the whole stream: the client resumes with its cursor.
+                    .onErrorResume(SlowConsumerException.class, slow -> Mono.just(ServerSentEvent.builder(
+                            write(Map.of("type", "resync", "channelId", slow.channelId(), "afterSeq", slow.afterSeq())))
+                            .event("resync").build()));
+            return events.publish(shared -> Flux.merge(
+                            Flux.just(ServerSentEvent.<String>builder().comment("connected").build()),
+                            shared,
+                            Flux.interval(properties.keepalive())
+                                    .map(tick -> ServerSentEvent.<String>builder().comment("keepalive").build())
+                                    .takeUntilOther(shared.then())))
+                    .doOnSubscribe(subscription -> {
+                        metrics.streamOpened(TRANSPORT);
+                        presence.opened(caller.userId());
+                    })
+                    .doFinally(signal -> {
+                        metrics.streamClosed(TRANSPORT);
+                        presence.closed(caller.userId());
+                    });
+        });
+    }
+
+    /**
+     * Where a channel starts: after the cursor's seq; for a channel the cursor does not know (joined
+     * since), after nothing the caller missed of it; with no cursor, live from now.
+     */
+    private static long startAfter(Map<String, Long> resumeFrom, String channelId, long lastSeq) {
+        if (resumeFrom == null) {
+            return lastSeq;
+        }
+        return resumeFrom.getOrDefault(channelId, -1L);
+    }
+
+    private static boolean joinedBy(ChannelEvent event, String userId) {
+        return event instanceof MemberJoinedChannelEvent joined && joined.userId().equals(userId)
+                || event instanceof ChannelCreatedEvent created && created.userId().equals(userId);
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package io.backchannel.gateway.ws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backchannel.api.RejectedException;
+import io.backchannel.api.Rejection;
+import io.backchannel.api.signal.Signal;
+import io.backchannel.api.team.FetchUserTeamsQuery;
+import io.backchannel.api.team.TeamIds;
+import io.backchannel.gateway.boot.BootCache;
+import io.backchannel.gateway.bus.AxonClient;
+import io.backchannel.gateway.messaging.MessageSender;
+import io.backchannel.gateway.metrics.GatewayMetrics;
+import io.backchannel.gateway.security.Caller;
+import io.backchannel.gateway.security.ChannelReadAccess;
+import io.backchannel.gateway.signal.Signals;
+import io.backchannel.gateway.stream.ChannelStreams;
+import io.backchannel.gateway.stream.Presence;
+import io.backchannel.gateway.stream.SlowConsumerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code /api/ws}: API.md's WebSocket protocol. Each connection multiplexes its channel subscriptions,
+ * each a gapless stream with its own bounded buffer, with replies and ephemeral signals. Every frame
+ * is authorised on its own, and a bad one is answered with an {@code error} frame, never a close.
+ */
+@Component
+class ChatSocketHandler implements WebSocketHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatSocketHandler.class);
+    private static final String TRANSPORT = "ws";
+    /** Replies and signals waiting for a slow client; beyond this, signals are dropped (they are ephemeral). */
+    private static final int CONTROL_BUFFER = 256;
+
+    private final ObjectMapper json;
+    private final ChannelReadAccess readAccess;
+    private final ChannelStreams streams;
+    private final MessageSender sender;
+    private final Signals signals;
+    private final Presence presence;
+    private final BootCache bootCache;
+    private final AxonClient axon;
+    private final GatewayMetrics metrics;
+    private final WebSocketProperties properties;
+
+    ChatSocketHandler(ObjectMapper json, ChannelReadAccess readAccess, ChannelStreams streams, MessageSender sender,
+                      Signals signals, Presence presence, BootCache bootCache, AxonClient axon, GatewayMetrics metrics,
+                      WebSocketProperties properties) {
+        this.json = json;
+        this.readAccess = readAccess;
+        this.streams = streams;
+        this.sender = sender;
+        this.signals = signals;
+        this.presence = presence;
+        this.bootCache = bootCache;
+        this.axon = axon;
+        this.metrics = metrics;
+        this.properties = properties;
+    }
+
+    @Override
+    public Mono<Void> handle(WebSocketSession session) {
+        return session.getHandshakeInfo().getPrincipal()
+                .cast(JwtAuthenticationToken.class)
+                .map(authentication -> Caller.of(authentication.getToken()))
+                .flatMap(caller -> new Connection(session, caller).run());
+    }
+
+    /** One client's connection: its subscriptions, its outbound frames, and what it may be told. */
+    private final class Connection {
+
+        private final WebSocketSession session;
+        private final Caller caller;
+        private final Instant connectedAt = Instant.now();
+        private final Sinks.Many<Object> control = Sinks.many().unicast()
+                .onBackpressureBuffer(Queues.get(CONTROL_BUFFER).get());
+        private final Sinks.Many<Flux<Object>> channelFrames = Sinks.many().unicast().onBackpressureBuffer();
+        private final Map<String, Sinks.Empty<Void>> subscriptions = new ConcurrentHashMap<>();
+        private volatile List<String> teamIds = List.of();
+
+        private Connection(WebSocketSession session, Caller caller) {
+            this.session = session;
+            this.caller = caller;
+        }
+
+        Mono<Void> run() {
+            metrics.streamOpened(TRANSPORT);
+            presence.opened(caller.userId());
+            reply(new Frames.Hello(caller.userId()));
+            var typing = signals.incoming()
+                    .filter(signal -> signal.kind() == Signal.Kind.TYPING && subscriptions.containsKey(signal.channelId())
+                            && !signal.userId().equals(caller.userId()))
+                    .subscribe(signal -> reply(new Frames.Typing(signal.channelId(), signal.userId())));
+            var presenceChanges = presence.changes()
+                    .filter(change -> !change.userId().equals(caller.userId()))
+                    .concatMap(change -> Flux.fromIterable(teamIds)
+                            .filterWhen(teamId -> bootCache.isMember(teamId, change.userId()).onErrorReturn(false))
+                            .map(teamId -> new Frames.Presence(teamId, change.userId(), change.presence())))
+                    .subscribe(this::reply);
+            axon.query(new FetchUserTeamsQuery(caller.userId()), TeamIds.class)
+                    .subscribe(ids -> teamIds = ids.teamIds(), error -> log.debug("teams of {} unknown", caller.userId()));
+
+            Flux<Object> outbound = Flux.merge(control.asFlux(),
+                    channelFrames.asFlux().flatMap(frames -> frames, Integer.MAX_VALUE, 32));
+            Mono<Void> sending = session.send(outbound.map(frame -> session.textMessage(write(frame))));
+            Mono<Void> receiving = session.receive()
+                    .filter(message -> message.getType() == WebSocketMessage.Type.TEXT)
+                    .map(WebSocketMessage::getPayloadAsText)
+                    .concatMap(this::onFrame)
+                    .then();
+            return Mono.when(receiving.doFinally(signal -> close()), sending)
+                    .doFinally(signal -> {
+                        typing.dispose();
+                        presenceChanges.dispose();
+                        metrics.streamClosed(TRANSPORT);
+                        presence.closed(caller.userId());
+                    });
+        }
+
+        private void close() {
+            subscriptions.values().forEach(Sinks.Empty::tryEmitEmpty);
+            channelFrames.tryEmitComplete();
+            control.tryEmitComplete();
+        }
+
+        private Mono<Void> onFrame(String text) {
+            if (text.length() > properties.maxFrameBytes()) {
+                reply(new Frames.Error("too_large", "frames are limited to " + properties.maxFrameBytes() + " bytes"));
+                return Mono.empty();
+            }
+            JsonNode frame;
+            try {
+                frame = json.readTree(text);
+            } catch (JsonProcessingException e) {
+                reply(new Frames.Error("bad_frame", "a frame must be a JSON object with a \"type\""));
+                return Mono.empty();
+            }
+            String type = frame.path("type").asText("");
+            Mono<Void> handled = Mono.defer(() -> switch (type) {
+                case "subscribe" -> subscribe(frame);
+                case "unsubscribe" -> unsubscribe(frame);
+                case "typing" -> typing(frame);
+                case "ping" -> Mono.fromRunnable(() -> reply(new Frames.Pong(frame.get("id"))));
+                case "send" -> send(frame);
+                default -> Mono.error(Rejection.invalid(type.isEmpty()
+                        ? "a frame must be a JSON object with a \"type\""
+                        : "unknown frame type '" + type + "'").exception());
+            });
+            return handled.onErrorResume(error -> {
+                reply(errorFrame(error));
+                return Mono.empty();
+            });
+        }
+
+        private Mono<Void> subscribe(JsonNode frame) {
+            String channelId = text(frame, "channelId");
+            JsonNode after = frame.path("afterSeq");
+            if (!after.isMissingNode() && !after.isNull() && (!after.canConvertToLong() || !after.isIntegralNumber()
+                    || after.asLong() < -1)) {
+                return Mono.error(Rejection.invalid("afterSeq must be a seq, or -1 for everything").exception());
+            }
+            return readAccess.require(channelId, caller).doOnNext(channel -> {
+                long from = after.isIntegralNumber() ? after.asLong() : channel.lastSeq();
+                Sinks.Empty<Void> stop = Sinks.empty();
+                Sinks.Empty<Void> previous = subscriptions.put(channelId, stop);
+                if (previous != null) {
+                    previous.tryEmitEmpty();
+                }
+                reply(new Frames.Subscribed(channelId, from));
+                Flux<Object> frames = streams.follow(channelId, from, caller.userId())
+                        .doOnNext(event -> metrics.delivered(connectedAt, event.ts()))
+                        .<Object>map(Frames.Event::new)
+                        .onErrorResume(SlowConsumerException.class,
+                                slow -> Mono.just(new Frames.Resync(slow.channelId(), slow.afterSeq())))
+                        .takeUntilOther(stop.asMono())
+                        .doFinally(signal -> subscriptions.remove(channelId, stop));
+                channelFrames.tryEmitNext(frames);
+            }).then();
+        }
+
+        private Mono<Void> unsubscribe(JsonNode frame) {
+            String channelId = text(frame, "channelId");
+            return Mono.fromRunnable(() -> {
+                Sinks.Empty<Void> stop = subscriptions.remove(channelId);
+                if (stop != null) {
+                    stop.tryEmitEmpty();
+                }
+            });
+        }
+
+        private Mono<Void> typing(JsonNode frame) {
+            String channelId = text(frame, "channelId");
+            return readAccess.requireMember(channelId, caller)
+                    .doOnNext(channel -> signals.publish(Signal.typing(caller.userId(), channelId)))
+                    .then();
+        }
+
+        private Mono<Void> send(JsonNode frame) {
+            JsonNode thread = frame.path("threadSeq");
+            if (!thread.isMissingNode() && !thread.isNull() && !thread.isIntegralNumber()) {
+                return Mono.error(Rejection.invalid("threadSeq must be a seq").exception());
+            }
+            String channelId = text(frame, "channelId");
+            String clientMsgId = text(frame, "clientMsgId");
+            String text = text(frame, "text");
+            return sender.send(caller, channelId, clientMsgId, text, thread.isIntegralNumber() ? thread.asLong() : null)
+                    .doOnNext(receipt -> reply(new Frames.Ack(receipt.clientMsgId(), receipt.channelId(),
+                            receipt.seq(), receipt.messageId())))
+                    .then();
+        }
+
+        private void reply(Object frame) {
+            control.tryEmitNext(frame);
+        }
+
+        /** A required string field; anything else in its place is a bad frame. */
+        private String text(JsonNode frame, String field) {
+            JsonNode value = frame.path(field);
+            if (!value.isTextual() || value.asText().isEmpty()) {
+                throw Rejection.invalid("'" + field + "' must be a non-empty string").exception();
+            }
+            return value.asText();
+        }
+    }
+
+    private static Frames.Error errorFrame(Throwable error) {
+        if (error instanceof RejectedException rejected) {
+            return new Frames.Error(rejected.rejection().kind().name().toLowerCase(), rejected.getMessage());
+        }
+        log.warn("unexpected error handling a frame", error);
+        return new Frames.Error("internal", "an internal error occurred");
+    }
+
+    private String write(Object frame) {
+        try {
+            return json.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

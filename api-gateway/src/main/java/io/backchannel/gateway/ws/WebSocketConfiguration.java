@@ -1,0 +1,48 @@
+package io.backchannel.gateway.ws;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.support.WebSocketHandlerAdapter;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+import java.util.Map;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(WebSocketProperties.class)
+public class WebSocketConfiguration {
+
+    /**
+     * {@code /api/ws}, with the origin check on the upgrade done by Spring's CORS processing: a browser
+     * request from an origin not on the allowlist gets 403 before any upgrade; same-origin and
+     * Origin-less requests pass.
+     */
+    @Bean
+    HandlerMapping webSocketMapping(ChatSocketHandler handler, WebSocketProperties properties) {
+        CorsConfiguration origins = new CorsConfiguration();
+        origins.setAllowedOriginPatterns(properties.allowedOrigins());
+        origins.addAllowedMethod("GET");
+        origins.addAllowedHeader("*");
+        SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of("/api/ws", handler), Ordered.HIGHEST_PRECEDENCE);
+        mapping.setCorsConfigurations(Map.of("/api/ws", origins));
+        return mapping;
+    }
+
+    @Bean
+    WebSocketHandlerAdapter webSocketHandlerAdapter(WebSocketService webSocketService) {
+        return new WebSocketHandlerAdapter(webSocketService);
+    }
+
+    @Bean
+    WebSocketService webSocketService(WebSocketProperties properties) {
+        return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+                () -> WebsocketServerSpec.builder().maxFramePayloadLength(properties.hardFrameBytes())));
+    }
+}

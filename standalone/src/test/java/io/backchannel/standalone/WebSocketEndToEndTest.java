@@ -1,0 +1,224 @@
+package io.backchannel.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.backchannel.standalone.Api.User;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.WebSocketHandshakeException;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Every frame type of API.md's WebSocket protocol, the bad ones included, over a real WebSocket. */
+class WebSocketEndToEndTest {
+
+    private final String baseUrl = RunningServer.shared().baseUrl();
+    private final Api api = new Api(baseUrl);
+
+    @Test
+    void helloThenSubscribeReplaysAfterSeqThenLiveAndUnsubscribeStops() {
+        User alice = api.signUp("alice");
+        String team = api.createTeam(alice);
+        String channel = api.createChannel(alice, team, false);
+        api.send(alice, channel, "one", "first").block().expect(201);
+        api.send(alice, channel, "two", "second").block().expect(201);
+
+        try (WsClient ws = WsClient.connect(baseUrl, alice.token())) {
+            JsonNode hello = ws.next();
+            assertThat(hello.path("type").asText()).isEqualTo("hello");
+            assertThat(hello.path("userId").asText()).isEqualTo(alice.userId());
+
+            ws.send(Map.of("type", "subscribe", "channelId", channel, "afterSeq", 0));
+            assertThat(ws.next("subscribed").path("afterSeq").asLong()).isZero();
+            assertThat(eventSeq(ws.next("event"))).isEqualTo(1);
+            JsonNode second = ws.next("event").path("event");
+            assertThat(second.path("seq").asLong()).isEqualTo(2);
+            assertThat(second.path("type").asText()).isEqualTo("message.posted");
+            assertThat(second.path("text").asText()).isEqualTo("second");
+
+            api.send(alice, channel, "three", "live").block().expect(201);
+            assertThat(eventSeq(ws.next("event"))).isEqualTo(3);
+
+            ws.send(Map.of("type", "unsubscribe", "channelId", channel));
+            ws.send(Map.of("type", "ping", "id", "after-unsubscribe"));
+            ws.next("pong");
+            api.send(alice, channel, "four", "not for this socket").block().expect(201);
+            ws.send(Map.of("type", "ping", "id", "later"));
+            assertThat(ws.next("pong").path("id").asText()).isEqualTo("later");
+            assertThat(ws.all()).noneMatch(frame -> frame.path("type").asText().equals("event")
+                    && frame.path("event").path("seq").asLong() == 4);
+        }
+    }
+
+    @Test
+    void subscribeWithoutAfterSeqIsLiveOnly() {
+        User alice = api.signUp("alice");
+        String team = api.createTeam(alice);
+        String channel = api.createChannel(alice, team, false);
+        api.send(alice, channel, "old", "before the socket").block().expect(201);
+        api.awaitProjected(alice, channel, 1);
+
+        try (WsClient ws = WsClient.connect(baseUrl, alice.token())) {
+            ws.send(Map.of("type", "subscribe", "channelId", channel));
+            assertThat(ws.next("subscribed").path("afterSeq").asLong()).isEqualTo(1);
+            api.send(alice, channel, "new", "after").block().expect(201);
+            assertThat(eventSeq(ws.next("event"))).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void pingIsAnsweredWithItsId() {
+        User alice = api.signUp("alice");
+        try (WsClient ws = WsClient.connect(baseUrl, alice.token())) {
+            ws.send(Map.of("type", "ping", "id", 42));
+            JsonNode pong = ws.next("pong");
+            assertThat(pong.path("id").asInt()).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void sendIsAcknowledgedOnceDurableWithTheSameDedupAsPost() {
+        User alice = api.signUp("alice");
+        String team = api.createTeam(alice);
+        String channel = api.createChannel(alice, team, false);
+
+        try (WsClient ws = WsClient.connect(baseUrl, alice.token())) {
+            ws.send(Map.of("type", "send", "channelId", channel, "clientMsgId", "ws-1", "text", "over the socket"));
+            JsonNode ack = ws.next("ack");
+            assertThat(ack.path("clientMsgId").asText()).isEqualTo("ws-1");
+            assertThat(ack.path("channelId").asText()).isEqualTo(channel);
+            assertThat(ack.path("seq").asLong()).isEqualTo(1);
+            assertThat(ack.path("messageId").asText()).isNotBlank();
+
+            ws.send(Map.of("type", "send", "channelId", channel, "clientMsgId", "ws-1", "text", "over the socket"));
+            assertThat(ws.next("ack")).isEqualTo(ack);
+            var retriedOverHttp = api.send(alice, channel, "ws-1", "over the socket").block().expect(200);
+            assertThat(retriedOverHttp.number("seq")).isEqualTo(1);
+
+            ws.send(Map.of("type", "send", "channelId", channel, "clientMsgId", "ws-1", "text", "changed"));
+            assertThat(ws.next("error").path("code").asText()).isEqualTo("conflict");
+        }
+    }
+
+    @Test
+    void badFramesAreAnsweredWithErrorFramesAndTheConnectionStaysOpen() {
+        User alice = api.signUp("alice");
+        User bob = api.signUp("bob");
+        String team = api.createTeam(alice);
+        api.joinTeam(bob, team);
+        String secret = api.createChannel(alice, team, true);
+        String open = api.createChannel(alice, team, false);
+
+        try (WsClient ws = WsClient.connect(baseUrl, bob.token())) {
+            ws.next("hello");
+            expectError(ws, "not json", "bad_frame");
+            expectError(ws, "[1, 2, 3]", "invalid");
+            expectError(ws, "{\"type\": \"dance\"}", "invalid");
+            expectError(ws, "{\"type\": \"subscribe\"}", "invalid");
+            expectError(ws, "{\"type\": \"subscribe\", \"channelId\": 7}", "invalid");
+            expectError(ws, "{\"type\": \"subscribe\", \"channelId\": \"" + open + "\", \"afterSeq\": \"x\"}", "invalid");
+            expectError(ws, "{\"type\": \"subscribe\", \"channelId\": \"no-such-channel\"}", "not_found");
+            expectError(ws, "{\"type\": \"subscribe\", \"channelId\": \"" + secret + "\"}", "not_found");
+            expectError(ws, "{\"type\": \"send\", \"channelId\": \"" + open + "\", \"clientMsgId\": \"x\", \"text\": \"hi\"}",
+                    "forbidden");
+            expectError(ws, "{\"type\": \"send\", \"channelId\": \"" + open + "\", \"clientMsgId\": \"bad id\", \"text\": \"hi\"}",
+                    "invalid");
+            expectError(ws, "{\"type\": \"send\", \"channelId\": \"" + open + "\", \"clientMsgId\": \"x\", \"text\": 5}",
+                    "invalid");
+            expectError(ws, "{\"type\": \"typing\", \"channelId\": \"" + secret + "\"}", "not_found");
+            expectError(ws, "{\"type\": \"send\", \"channelId\": \"" + open + "\", \"clientMsgId\": \"x\", \"text\": \""
+                    + "y".repeat(70_000) + "\"}", "too_large");
+
+            ws.send(Map.of("type", "ping", "id", "still-open"));
+            assertThat(ws.next("pong").path("id").asText()).isEqualTo("still-open");
+        }
+        assertThat(api.allEvents(alice, open).filter(event -> event.path("type").asText().equals("message.posted"))
+                .count().block()).isZero();
+    }
+
+    @Test
+    void typingReachesTheOtherSubscribersOfTheChannelAndIsNeverStored() {
+        User alice = api.signUp("alice");
+        User bob = api.signUp("bob");
+        String team = api.createTeam(alice);
+        api.joinTeam(bob, team);
+        String channel = api.createChannel(alice, team, false);
+        api.joinChannel(bob, channel);
+
+        try (WsClient aliceWs = WsClient.connect(baseUrl, alice.token());
+             WsClient bobWs = WsClient.connect(baseUrl, bob.token())) {
+            aliceWs.send(Map.of("type", "subscribe", "channelId", channel));
+            aliceWs.next("subscribed");
+            bobWs.send(Map.of("type", "subscribe", "channelId", channel));
+            bobWs.next("subscribed");
+
+            bobWs.send(Map.of("type", "typing", "channelId", channel));
+            JsonNode typing = aliceWs.next("typing");
+            assertThat(typing.path("channelId").asText()).isEqualTo(channel);
+            assertThat(typing.path("userId").asText()).isEqualTo(bob.userId());
+            assertThat(typing.has("seq")).isFalse();
+
+            bobWs.send(Map.of("type", "ping", "id", "done"));
+            bobWs.next("pong");
+            assertThat(bobWs.all()).noneMatch(frame -> frame.path("type").asText().equals("typing"));
+        }
+        assertThat(api.allEvents(alice, channel).map(event -> event.path("type").asText()).collectList().block())
+                .containsExactly("channel.created", "member.joined");
+    }
+
+    @Test
+    void presenceChangesReachTeamMembers() {
+        User alice = api.signUp("alice");
+        User bob = api.signUp("bob");
+        String team = api.createTeam(alice);
+        api.joinTeam(bob, team);
+
+        try (WsClient aliceWs = WsClient.connect(baseUrl, alice.token())) {
+            aliceWs.next("hello");
+            aliceWs.send(Map.of("type", "ping", "id", "ready"));
+            aliceWs.next("pong");
+            try (WsClient bobWs = WsClient.connect(baseUrl, bob.token())) {
+                bobWs.next("hello");
+                JsonNode online = aliceWs.next(frame -> frame.path("type").asText().equals("presence")
+                        && frame.path("userId").asText().equals(bob.userId()));
+                assertThat(online.path("teamId").asText()).isEqualTo(team);
+                assertThat(online.path("presence").asText()).isEqualTo("online");
+            }
+            JsonNode away = aliceWs.next(frame -> frame.path("type").asText().equals("presence")
+                    && frame.path("userId").asText().equals(bob.userId()));
+            assertThat(away.path("presence").asText()).isEqualTo("away");
+        }
+    }
+
+    @Test
+    void theUpgradeChecksOriginsAndTokens() {
+        User alice = api.signUp("alice");
+        assertThatThrownBy(() -> WsClient.connect(baseUrl, alice.token(), "https://evil.example"))
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(403));
+        assertThatThrownBy(() -> WsClient.connect(baseUrl, null))
+                .cause().isInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(401));
+        try (WsClient local = WsClient.connect(baseUrl, alice.token(), "http://localhost:5173")) {
+            assertThat(local.next().path("type").asText()).isEqualTo("hello");
+        }
+        try (WsClient sameOrigin = WsClient.connect(baseUrl, alice.token(), baseUrl)) {
+            assertThat(sameOrigin.next().path("type").asText()).isEqualTo("hello");
+        }
+    }
+
+    private static void expectError(WsClient ws, String frame, String code) {
+        ws.sendRaw(frame);
+        JsonNode error = ws.next("error");
+        assertThat(error.path("code").asText()).as("error for %s", frame.length() > 80 ? frame.substring(0, 80) : frame)
+                .isEqualTo(code);
+        assertThat(error.path("message").asText()).isNotBlank();
+    }
+
+    private static long eventSeq(JsonNode frame) {
+        return frame.path("event").path("seq").asLong();
+    }
+}
