@@ -16,6 +16,7 @@ public final class Limits {
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9._-]{1,40}");
     private static final Pattern CHANNEL_NAME = Pattern.compile("[a-z0-9_-]{1,80}");
     private static final Pattern CLIENT_MSG_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern EMOJI = Pattern.compile("[a-z0-9_+-]{1,64}");
 
     private Limits() {
     }
@@ -45,6 +46,10 @@ public final class Limits {
     public static void requireText(String text) {
         require(text != null && !text.isBlank() && text.codePointCount(0, text.length()) <= TEXT_MAX_CODE_POINTS,
                 "text must be 1-40000 characters and not blank");
+    }
+
+    public static void requireEmoji(String emoji) {
+        require(emoji != null && EMOJI.matcher(emoji).matches(), "emoji must match ^[a-z0-9_+-]{1,64}$");
     }
 
     public static void requireSeq(Long seq, String field) {

@@ -3,8 +3,8 @@ package io.backchannel.standalone;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.http.client.ReactorResourceFactory;
 
 import java.io.IOException;
@@ -12,8 +12,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The standalone app on a random port over a data directory, started and stopped as a user would. */
-final class RunningServer implements AutoCloseable {
+/**
+ * The standalone app on a random port over a data directory, started and stopped as a user would. Public for
+ * the tests in sub-packages (security) that need a server of their own.
+ */
+public final class RunningServer implements AutoCloseable {
 
     private static RunningServer shared;
 
@@ -34,6 +37,7 @@ final class RunningServer implements AutoCloseable {
      * Reactor Netty's event loops are JVM-global by default, and closing one context would tear them
      * down under every other server in this JVM; each test server gets its own.
      */
+    // Found by the application's own scan of io.backchannel too, so every server a test starts gets its own.
     @Configuration(proxyBeanMethods = false)
     static class OwnNettyResources {
         @Bean
@@ -44,7 +48,7 @@ final class RunningServer implements AutoCloseable {
         }
     }
 
-    static RunningServer start(Path dataDir, String... extraArgs) {
+    public static RunningServer start(Path dataDir, String... extraArgs) {
         return new RunningServer(dataDir, extraArgs);
     }
 
@@ -55,10 +59,17 @@ final class RunningServer implements AutoCloseable {
     static synchronized RunningServer shared() {
         if (shared == null) {
             try {
-                // A short keepalive so a test can see one, and the rebuild-per-request boot as the cache's
-                // oracle; everything else is the default.
+                // A short keepalive so a test can see one, the rebuild-per-request boot as the cache's oracle,
+                // and rate limits far above what any test does (8 users x 250 sends, a 1,000-request fuzz): the
+                // limits themselves are tested on a server of their own (security.RateLimitTest). Everything
+                // else is the default.
                 shared = new RunningServer(Files.createTempDirectory("backchannel-e2e"),
-                        "--backchannel.stream.keepalive=1s", "--backchannel.boot.rebuild-endpoint=true");
+                        "--backchannel.stream.keepalive=1s", "--backchannel.boot.rebuild-endpoint=true",
+                        "--backchannel.rate-limit.sends-per-second=100000", "--backchannel.rate-limit.send-burst=100000",
+                        "--backchannel.rate-limit.writes-per-second=100000", "--backchannel.rate-limit.write-burst=100000",
+                        "--backchannel.rate-limit.reads-per-second=100000", "--backchannel.rate-limit.read-burst=100000",
+                        "--backchannel.rate-limit.frames-per-second=100000", "--backchannel.rate-limit.frame-burst=100000",
+                        "--backchannel.rate-limit.typing-per-second=100000", "--backchannel.rate-limit.typing-burst=100000");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -66,7 +77,7 @@ final class RunningServer implements AutoCloseable {
         return shared;
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://localhost:" + ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
@@ -74,7 +85,7 @@ final class RunningServer implements AutoCloseable {
         return dataDir;
     }
 
-    <T> T bean(Class<T> type) {
+    public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }
 

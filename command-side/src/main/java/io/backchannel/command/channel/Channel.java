@@ -7,7 +7,15 @@ import io.backchannel.api.channel.ChannelCreatedEvent;
 import io.backchannel.api.channel.LeaveChannelCommand;
 import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.api.channel.MemberLeftChannelEvent;
+import io.backchannel.api.message.AddReactionCommand;
+import io.backchannel.api.message.DeleteMessageCommand;
+import io.backchannel.api.message.EditMessageCommand;
+import io.backchannel.api.message.MessageDeletedEvent;
+import io.backchannel.api.message.MessageEditedEvent;
 import io.backchannel.api.message.MessagePostedEvent;
+import io.backchannel.api.message.ReactionAddedEvent;
+import io.backchannel.api.message.ReactionRemovedEvent;
+import io.backchannel.api.message.RemoveReactionCommand;
 import io.backchannel.api.message.SendMessageCommand;
 import io.backchannel.api.message.SendReceipt;
 import org.axonframework.commandhandling.CommandHandler;
@@ -40,7 +48,7 @@ class Channel {
     private long lastSeq = -1;
     /** Member to the seq of the event that made them one (channel.created for the creator). */
     private Map<String, Long> members = new HashMap<>();
-    private SeqSet messageSeqs = new SeqSet();
+    private MessageIndex messages = new MessageIndex();
     private RecentSends recentSends = new RecentSends();
 
     Channel() {
@@ -67,14 +75,60 @@ class Channel {
                     command.clientMsgId(), true);
         }
         Limits.requireSeq(command.threadSeq(), "threadSeq");
-        if (command.threadSeq() != null && !messageSeqs.contains(command.threadSeq())) {
-            throw Rejection.invalid("threadSeq " + command.threadSeq() + " is not a message in this channel").exception();
+        if (command.threadSeq() != null) {
+            requireThreadParent(command.threadSeq());
         }
         long seq = lastSeq + 1;
         Instant ts = now();
         apply(new MessagePostedEvent(channelId, seq, ts, messageId(seq), command.clientMsgId(), command.userId(),
                 command.text(), command.threadSeq()));
         return new SendReceipt(messageId(seq), channelId, seq, ts, command.clientMsgId(), false);
+    }
+
+    /** Answers the {@code message.edited} event, which is also what the edit endpoint returns. */
+    @CommandHandler
+    MessageEditedEvent handle(EditMessageCommand command) {
+        Limits.requireText(command.text());
+        requireOwnLiveMessage(command.userId(), command.messageSeq(), "edit");
+        MessageEditedEvent edited = new MessageEditedEvent(channelId, lastSeq + 1, now(), command.messageSeq(),
+                command.userId(), command.text());
+        apply(edited);
+        return edited;
+    }
+
+    @CommandHandler
+    void handle(DeleteMessageCommand command) {
+        requireMember(command.userId(), "delete messages in");
+        requireMessage(command.messageSeq());
+        requireAuthor(command.userId(), command.messageSeq(), "delete");
+        if (!messages.isDeleted(command.messageSeq())) {
+            apply(new MessageDeletedEvent(channelId, lastSeq + 1, now(), command.messageSeq(), command.userId()));
+        }
+    }
+
+    @CommandHandler
+    void handle(AddReactionCommand command) {
+        Limits.requireEmoji(command.emoji());
+        requireMember(command.userId(), "react in");
+        requireMessage(command.messageSeq());
+        if (messages.isDeleted(command.messageSeq())) {
+            throw Rejection.conflict("message " + command.messageSeq() + " is deleted").exception();
+        }
+        if (!messages.hasReaction(command.messageSeq(), command.userId(), command.emoji())) {
+            apply(new ReactionAddedEvent(channelId, lastSeq + 1, now(), command.messageSeq(), command.userId(),
+                    command.emoji()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RemoveReactionCommand command) {
+        Limits.requireEmoji(command.emoji());
+        requireMember(command.userId(), "react in");
+        requireMessage(command.messageSeq());
+        if (messages.hasReaction(command.messageSeq(), command.userId(), command.emoji())) {
+            apply(new ReactionRemovedEvent(channelId, lastSeq + 1, now(), command.messageSeq(), command.userId(),
+                    command.emoji()));
+        }
     }
 
     @CommandHandler
@@ -130,6 +184,40 @@ class Channel {
                 : Rejection.forbidden("only members of this channel may " + action + " it").exception();
     }
 
+    /** Replies hang off a live top-level message: threads are one level deep, as in Slack. */
+    private void requireThreadParent(long parentSeq) {
+        if (!messages.isMessage(parentSeq)) {
+            throw Rejection.invalid("threadSeq " + parentSeq + " is not a message in this channel").exception();
+        }
+        if (messages.isReply(parentSeq)) {
+            throw Rejection.invalid("threadSeq " + parentSeq + " is itself a reply; reply to its parent").exception();
+        }
+        if (messages.isDeleted(parentSeq)) {
+            throw Rejection.conflict("message " + parentSeq + " is deleted").exception();
+        }
+    }
+
+    private void requireOwnLiveMessage(String userId, long messageSeq, String action) {
+        requireMember(userId, action + " messages in");
+        requireMessage(messageSeq);
+        requireAuthor(userId, messageSeq, action);
+        if (messages.isDeleted(messageSeq)) {
+            throw Rejection.conflict("message " + messageSeq + " is deleted").exception();
+        }
+    }
+
+    private void requireMessage(long messageSeq) {
+        if (!messages.isMessage(messageSeq)) {
+            throw Rejection.notFound("no message at seq " + messageSeq + " in this channel").exception();
+        }
+    }
+
+    private void requireAuthor(String userId, long messageSeq, String action) {
+        if (!messages.author(messageSeq).equals(userId)) {
+            throw Rejection.forbidden("only its author may " + action + " a message").exception();
+        }
+    }
+
     private String messageId(long seq) {
         return channelId + "-" + seq;
     }
@@ -156,8 +244,31 @@ class Channel {
     }
 
     @EventSourcingHandler
+    void on(MessageEditedEvent event) {
+        lastSeq = event.seq();
+    }
+
+    @EventSourcingHandler
+    void on(MessageDeletedEvent event) {
+        messages.deleted(event.messageSeq());
+        lastSeq = event.seq();
+    }
+
+    @EventSourcingHandler
+    void on(ReactionAddedEvent event) {
+        messages.reacted(event.messageSeq(), event.userId(), event.emoji(), true);
+        lastSeq = event.seq();
+    }
+
+    @EventSourcingHandler
+    void on(ReactionRemovedEvent event) {
+        messages.reacted(event.messageSeq(), event.userId(), event.emoji(), false);
+        lastSeq = event.seq();
+    }
+
+    @EventSourcingHandler
     void on(MessagePostedEvent event) {
-        messageSeqs.add(event.seq());
+        messages.posted(event.seq(), event.userId(), event.threadSeq() != null);
         recentSends.remember(event.userId(), event.clientMsgId(), event.seq(), event.ts(),
                 RecentSends.fingerprint(event.text(), event.threadSeq()));
         lastSeq = event.seq();

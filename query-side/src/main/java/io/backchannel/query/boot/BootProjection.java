@@ -30,9 +30,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import java.util.Comparator;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static io.backchannel.query.Projections.WRITE_TIMEOUT;
 import static io.backchannel.query.Projections.byId;
@@ -54,8 +52,6 @@ public class BootProjection {
     private final MemberProjection members;
     private final ChannelDirectoryProjection channels;
     private final MessageHistoryProjection messages;
-    /** A channel never changes team, so its team is remembered once read. */
-    private final Map<String, String> teamOfChannel = new ConcurrentHashMap<>();
 
     BootProjection(ReactiveMongoTemplate mongo, QueryUpdateEmitter emitter, MemberProjection members,
                    ChannelDirectoryProjection channels, MessageHistoryProjection messages) {
@@ -68,11 +64,7 @@ public class BootProjection {
 
     @EventHandler
     void on(ChannelEvent event) {
-        if (event instanceof ChannelCreatedEvent created) {
-            teamOfChannel.put(created.channelId(), created.teamId());
-        }
-        String teamId = teamOfChannel.computeIfAbsent(event.channelId(),
-                channelId -> channels.channel(channelId).map(ChannelView::teamId).block(WRITE_TIMEOUT));
+        String teamId = event instanceof ChannelCreatedEvent created ? created.teamId() : channels.teamOf(event.channelId());
         emit(TeamUpdate.of(teamId, event));
     }
 

@@ -8,7 +8,6 @@ import io.backchannel.api.channel.FetchChannelAccessQuery;
 import io.backchannel.api.channel.FollowChannelQuery;
 import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.api.channel.MemberLeftChannelEvent;
-import io.backchannel.api.message.MessagePostedEvent;
 import io.backchannel.query.Projections;
 import io.backchannel.query.member.MemberProjection;
 import org.axonframework.config.ProcessingGroup;
@@ -23,7 +22,9 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static io.backchannel.query.Projections.WRITE_TIMEOUT;
 import static io.backchannel.query.Projections.byId;
@@ -43,6 +44,7 @@ public class ChannelDirectoryProjection {
 
     private final ReactiveMongoTemplate mongo;
     private final MemberProjection teamMembers;
+    private final Map<String, String> teamOfChannel = new ConcurrentHashMap<>();
 
     ChannelDirectoryProjection(ReactiveMongoTemplate mongo, MemberProjection teamMembers) {
         this.mongo = mongo;
@@ -51,6 +53,7 @@ public class ChannelDirectoryProjection {
 
     @EventHandler
     void on(ChannelCreatedEvent event) {
+        teamOfChannel.put(event.channelId(), event.teamId());
         Update insert = new Update().setOnInsert("teamId", event.teamId()).setOnInsert("name", event.name())
                 .setOnInsert("private", event.isPrivate()).setOnInsert("memberCount", 1L)
                 .setOnInsert("lastSeq", event.seq());
@@ -70,8 +73,9 @@ public class ChannelDirectoryProjection {
         advance(event, -1);
     }
 
+    /** Every other event only moves the channel on. */
     @EventHandler
-    void on(MessagePostedEvent event) {
+    void on(ChannelEvent event) {
         advance(event, 0);
     }
 
@@ -94,6 +98,15 @@ public class ChannelDirectoryProjection {
 
     public Mono<ChannelView> channel(String channelId) {
         return mongo.findOne(byId(channelId), Document.class, CHANNELS).map(ChannelDirectoryProjection::view);
+    }
+
+    /**
+     * The team of a channel, for the processor's own thread (it blocks on a miss). A channel never
+     * changes team, so the answer is remembered.
+     */
+    public String teamOf(String channelId) {
+        return teamOfChannel.computeIfAbsent(channelId,
+                id -> channel(id).map(ChannelView::teamId).blockOptional(WRITE_TIMEOUT).orElse(null));
     }
 
     public Flux<ChannelView> channelsOfTeam(String teamId) {

@@ -16,6 +16,7 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 
 import java.io.UncheckedIOException;
 import java.util.Comparator;
@@ -36,6 +37,7 @@ import static io.backchannel.query.Projections.seqIds;
 public class ChannelLogProjection {
 
     static final String COLLECTION = "channel_events";
+    private static final int RANGE_WINDOW = 1_000;
 
     private final ReactiveMongoTemplate mongo;
     private final ObjectMapper json;
@@ -71,6 +73,19 @@ public class ChannelLogProjection {
                         ? new EventPage(List.copyOf(events.subList(0, query.limit())), true)
                         : new EventPage(events, false))
                 .toFuture();
+    }
+
+    /** Events {@code from} to {@code to} (both included), in order, read a window of keys at a time. */
+    public Flux<ChannelEvent> range(String channelId, long from, long to) {
+        return Flux.range(0, (int) ((to - from) / RANGE_WINDOW + 1))
+                .concatMap(window -> {
+                    long start = from + (long) window * RANGE_WINDOW;
+                    long end = Math.min(to, start + RANGE_WINDOW - 1);
+                    return mongo.find(Query.query(Criteria.where("_id").in(seqIds(channelId, start, end))),
+                                    Document.class, COLLECTION)
+                            .map(this::read)
+                            .sort(Comparator.comparingLong(ChannelEvent::seq));
+                });
     }
 
     private String write(ChannelEvent event) {

@@ -1,5 +1,18 @@
 package io.backchannel.query.message;
 
+import io.backchannel.api.channel.ChannelEvent;
+import io.backchannel.api.message.FetchHistoryAsOfQuery;
+import io.backchannel.api.message.FetchRepliesQuery;
+import io.backchannel.api.message.MessageDeletedEvent;
+import io.backchannel.api.message.MessageEditedEvent;
+import io.backchannel.api.message.ReactionAddedEvent;
+import io.backchannel.api.message.ReactionRemovedEvent;
+import io.backchannel.query.channel.ChannelLogProjection;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.domain.Sort;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
 import io.backchannel.api.message.FetchHistoryQuery;
 import io.backchannel.api.message.MessagePage;
 import io.backchannel.api.message.MessagePostedEvent;
@@ -14,11 +27,9 @@ import org.bson.Document;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,34 +52,54 @@ public class MessageHistoryProjection {
 
     private final ReactiveMongoTemplate mongo;
     private final ChannelDirectoryProjection channels;
+    private final ChannelLogProjection log;
 
-    MessageHistoryProjection(ReactiveMongoTemplate mongo, ChannelDirectoryProjection channels) {
+    MessageHistoryProjection(ReactiveMongoTemplate mongo, ChannelDirectoryProjection channels, ChannelLogProjection log) {
         this.mongo = mongo;
         this.channels = channels;
+        this.log = log;
     }
 
     @EventHandler
     void on(MessagePostedEvent event) {
-        Update insert = new Update()
-                .setOnInsert("messageId", event.messageId())
-                .setOnInsert("channelId", event.channelId())
-                .setOnInsert("seq", event.seq())
-                .setOnInsert("ts", event.ts().toString())
-                .setOnInsert("userId", event.userId())
-                .setOnInsert("text", event.text())
-                .setOnInsert("clientMsgId", event.clientMsgId())
-                .setOnInsert("threadSeq", event.threadSeq())
-                .setOnInsert("replyCount", 0L)
-                .setOnInsert("editedAt", null)
-                .setOnInsert("deleted", false);
-        mongo.upsert(byId(seqId(event.channelId(), event.seq())), insert, COLLECTION).block(WRITE_TIMEOUT);
+        MessageState message = new MessageState(event);
+        mongo.insert(message.toDocument(seqId(event.channelId(), event.seq())), COLLECTION)
+                // Delivered before: the message is already there, exactly as this would write it.
+                .onErrorResume(DuplicateKeyException.class, again -> Mono.empty())
+                .block(WRITE_TIMEOUT);
         if (event.threadSeq() != null) {
-            // Counted by the reply's own seq, so a redelivery, or a retry after a failed write, counts it once.
-            Query uncounted = Query.query(Criteria.where("_id").is(seqId(event.channelId(), event.threadSeq()))
-                    .and("countedReplies").ne(event.seq()));
-            mongo.updateFirst(uncounted, new Update().inc("replyCount", 1L).push("countedReplies", event.seq()),
-                    COLLECTION).block(WRITE_TIMEOUT);
+            change(event.channelId(), event.threadSeq(), parent -> parent.replied(event.seq()));
         }
+    }
+
+    @EventHandler
+    void on(MessageEditedEvent event) {
+        change(event.channelId(), event.messageSeq(), message -> message.apply(event));
+    }
+
+    @EventHandler
+    void on(MessageDeletedEvent event) {
+        change(event.channelId(), event.messageSeq(), message -> message.apply(event));
+    }
+
+    @EventHandler
+    void on(ReactionAddedEvent event) {
+        change(event.channelId(), event.messageSeq(), message -> message.apply(event));
+    }
+
+    @EventHandler
+    void on(ReactionRemovedEvent event) {
+        change(event.channelId(), event.messageSeq(), message -> message.apply(event));
+    }
+
+    /** Loads a message, applies the change and stores it, unless the change was already applied. */
+    private void change(String channelId, long seq, Predicate<MessageState> change) {
+        String id = seqId(channelId, seq);
+        mongo.findOne(byId(id), Document.class, COLLECTION)
+                .map(MessageState::of)
+                .filter(change)
+                .flatMap(message -> mongo.save(message.toDocument(id), COLLECTION))
+                .block(WRITE_TIMEOUT);
     }
 
     @QueryHandler
@@ -81,6 +112,71 @@ public class MessageHistoryProjection {
                         : page(query.channelId(), Math.min(lastSeq, beforeOrEnd(query.beforeSeq())), lastSeq, -1,
                         query.limit()))
                 .toFuture();
+    }
+
+    /** The messages stored under {@code ids}, in the order of the ids. */
+    public Mono<List<MessageView>> inOrder(List<String> ids) {
+        return mongo.find(Query.query(Criteria.where("_id").in(ids)), Document.class, COLLECTION)
+                .collectMap(message -> message.getString("_id"), MessageHistoryProjection::view)
+                .map(found -> ids.stream().filter(found::containsKey).map(found::get).toList());
+    }
+
+    /** A thread's replies, in order: a query on the parent's seq, for the replies endpoint. */
+    @QueryHandler
+    CompletableFuture<MessagePage> handle(FetchRepliesQuery query) {
+        Criteria replies = Criteria.where("channelId").is(query.channelId()).and("threadSeq").is(query.parentSeq());
+        if (query.afterSeq() != null) {
+            replies = replies.and("seq").gt(query.afterSeq());
+        }
+        Query page = Query.query(replies).with(Sort.by("seq")).limit(query.limit() + 1);
+        return mongo.exists(byId(seqId(query.channelId(), query.parentSeq())), COLLECTION)
+                .filter(Boolean::booleanValue)
+                .flatMap(parentExists -> mongo.find(page, Document.class, COLLECTION)
+                        .map(MessageHistoryProjection::view)
+                        .collectList()
+                        .map(found -> found.size() > query.limit()
+                                ? new MessagePage(List.copyOf(found.subList(0, query.limit())), true)
+                                : new MessagePage(found, false)))
+                .toFuture();
+    }
+
+    /** History as it stood right after event {@code asOfSeq}, folded from the log with the projection's own rules. */
+    @QueryHandler
+    CompletableFuture<MessagePage> handle(FetchHistoryAsOfQuery query) {
+        return log.range(query.channelId(), 0, query.asOfSeq())
+                .collect(() -> new LinkedHashMap<Long, MessageState>(), (messages, event) -> fold(messages, event))
+                .map(messages -> pageOf(List.copyOf(messages.values()), query))
+                .toFuture();
+    }
+
+    private static void fold(Map<Long, MessageState> messages, ChannelEvent event) {
+        if (event instanceof MessagePostedEvent posted) {
+            messages.put(posted.seq(), new MessageState(posted));
+            if (posted.threadSeq() != null && messages.containsKey(posted.threadSeq())) {
+                messages.get(posted.threadSeq()).replied(posted.seq());
+            }
+        } else if (event instanceof MessageEditedEvent edited) {
+            messages.get(edited.messageSeq()).apply(edited);
+        } else if (event instanceof MessageDeletedEvent deleted) {
+            messages.get(deleted.messageSeq()).apply(deleted);
+        } else if (event instanceof ReactionAddedEvent added) {
+            messages.get(added.messageSeq()).apply(added);
+        } else if (event instanceof ReactionRemovedEvent removed) {
+            messages.get(removed.messageSeq()).apply(removed);
+        }
+    }
+
+    /** Pages an ascending list the way history pages: before, after, or the latest. */
+    private static MessagePage pageOf(List<MessageState> messages, FetchHistoryAsOfQuery query) {
+        List<MessageView> views = messages.stream().map(MessageState::view).toList();
+        if (query.afterSeq() != null) {
+            List<MessageView> later = views.stream().filter(message -> message.seq() > query.afterSeq()).toList();
+            return new MessagePage(later.subList(0, Math.min(query.limit(), later.size())), later.size() > query.limit());
+        }
+        long before = query.beforeSeq() == null ? Long.MAX_VALUE : query.beforeSeq();
+        List<MessageView> earlier = views.stream().filter(message -> message.seq() < before).toList();
+        int from = Math.max(0, earlier.size() - query.limit());
+        return new MessagePage(earlier.subList(from, earlier.size()), from > 0);
     }
 
     /** How many messages others posted in the channel after {@code seq}: a scan, for the rebuild path only. */
@@ -124,13 +220,6 @@ public class MessageHistoryProjection {
     }
 
     private static MessageView view(Document document) {
-        String editedAt = document.getString("editedAt");
-        return new MessageView(document.getString("messageId"), document.getString("channelId"),
-                document.get("seq", Number.class).longValue(), Instant.parse(document.getString("ts")),
-                document.getString("userId"), document.getString("text"), document.getString("clientMsgId"),
-                document.get("threadSeq") == null ? null : document.get("threadSeq", Number.class).longValue(),
-                document.get("replyCount", Number.class).longValue(),
-                editedAt == null ? null : Instant.parse(editedAt),
-                document.getBoolean("deleted", false), List.of());
+        return MessageState.of(document).view();
     }
 }

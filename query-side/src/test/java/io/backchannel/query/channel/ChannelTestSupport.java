@@ -4,9 +4,10 @@ import io.backchannel.api.channel.ChannelCreatedEvent;
 import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.api.channel.MemberLeftChannelEvent;
-import io.backchannel.api.message.MessagePostedEvent;
 import io.backchannel.query.member.MemberProjection;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
 
 /** For tests of other packages: {@link ChannelDirectoryProjection}'s constructor and handlers are package-private. */
 public final class ChannelTestSupport {
@@ -19,6 +20,14 @@ public final class ChannelTestSupport {
     }
 
     /** Hands a channel event to the directory's handler for its type, as the processing group would. */
+    public static ChannelLogProjection channelLog(ReactiveMongoTemplate mongo, ObjectMapper json) {
+        return new ChannelLogProjection(mongo, json, SimpleQueryUpdateEmitter.builder().build());
+    }
+
+    public static void apply(ChannelLogProjection log, ChannelEvent event) {
+        log.on(event);
+    }
+
     public static void apply(ChannelDirectoryProjection directory, ChannelEvent event) {
         if (event instanceof ChannelCreatedEvent created) {
             directory.on(created);
@@ -26,10 +35,8 @@ public final class ChannelTestSupport {
             directory.on(joined);
         } else if (event instanceof MemberLeftChannelEvent left) {
             directory.on(left);
-        } else if (event instanceof MessagePostedEvent posted) {
-            directory.on(posted);
         } else {
-            throw new IllegalArgumentException("no directory handler for " + event);
+            directory.on(event);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.backchannel.api.message.MessagePostedEvent;
 import io.backchannel.api.message.MessageView;
 import io.backchannel.query.MongoFixture;
 import io.backchannel.query.channel.ChannelDirectoryProjection;
+import io.backchannel.query.channel.ChannelLogProjection;
 import io.backchannel.query.channel.ChannelTestSupport;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,8 +17,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.data.mongodb.core.query.UpdateDefinition;
 import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
@@ -49,18 +48,21 @@ class MessageHistoryProjectionTest {
     private static final String C = "c1";
 
     private ChannelDirectoryProjection directory;
+    private ChannelLogProjection log;
     private MessageHistoryProjection history;
 
     @BeforeEach
     void setUp() {
         directory = ChannelTestSupport.channelDirectory(mongo.template(), memberProjection(mongo.template()));
-        history = new MessageHistoryProjection(mongo.template(), directory);
+        log = ChannelTestSupport.channelLog(mongo.template(), mongo.json());
+        history = new MessageHistoryProjection(mongo.template(), directory, log);
     }
 
     /** Delivers events to every projection history reads from, as the one processing group does. */
     private void deliver(ChannelEvent... events) {
         for (ChannelEvent event : events) {
             ChannelTestSupport.apply(directory, event);
+            ChannelTestSupport.apply(log, event);
             if (event instanceof MessagePostedEvent message) {
                 history.on(message);
             }
@@ -276,9 +278,8 @@ class MessageHistoryProjectionTest {
         doAnswer(invocation -> failedOnce.compareAndSet(false, true)
                 ? Mono.error(new DataAccessResourceFailureException("connection lost while counting the reply"))
                 : invocation.callRealMethod())
-                .when(flaky).updateFirst(any(Query.class), any(UpdateDefinition.class),
-                        eq(MessageHistoryProjection.COLLECTION));
-        history = new MessageHistoryProjection(flaky, directory);
+                .when(flaky).save(any(Document.class), eq(MessageHistoryProjection.COLLECTION));
+        history = new MessageHistoryProjection(flaky, directory, log);
         MessagePostedEvent parent = posted(C, 1, "u1");
         MessagePostedEvent reply = reply(C, 2, "u2", 1);
         deliver(channelCreated(C, "t1", "u1"), parent);

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import io.backchannel.api.message.MessageDeletedEvent;
+import io.backchannel.api.message.MessageEditedEvent;
 import io.backchannel.api.message.MessagePostedEvent;
+import io.backchannel.api.message.ReactionAddedEvent;
+import io.backchannel.api.message.ReactionRemovedEvent;
 
 import java.time.Instant;
 
@@ -18,7 +22,11 @@ import java.time.Instant;
         @JsonSubTypes.Type(ChannelCreatedEvent.class),
         @JsonSubTypes.Type(MemberJoinedChannelEvent.class),
         @JsonSubTypes.Type(MemberLeftChannelEvent.class),
-        @JsonSubTypes.Type(MessagePostedEvent.class)
+        @JsonSubTypes.Type(MessagePostedEvent.class),
+        @JsonSubTypes.Type(MessageEditedEvent.class),
+        @JsonSubTypes.Type(MessageDeletedEvent.class),
+        @JsonSubTypes.Type(ReactionAddedEvent.class),
+        @JsonSubTypes.Type(ReactionRemovedEvent.class)
 })
 public interface ChannelEvent {
 
