@@ -1,17 +1,11 @@
 package io.backchannel.gateway.sse;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backchannel.api.channel.ChannelCreatedEvent;
 import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.gateway.boot.BootCache;
-import io.backchannel.gateway.metrics.GatewayMetrics;
 import io.backchannel.gateway.security.Caller;
 import io.backchannel.gateway.stream.ChannelStreams;
-import io.backchannel.gateway.stream.Presence;
-import io.backchannel.gateway.stream.SlowConsumerException;
-import io.backchannel.gateway.stream.StreamProperties;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,10 +14,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
-import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,23 +27,14 @@ import java.util.concurrent.ConcurrentHashMap;
 @RestController
 class TeamStreamController {
 
-    private static final String TRANSPORT = "sse";
-
     private final BootCache bootCache;
     private final ChannelStreams streams;
-    private final StreamProperties properties;
-    private final ObjectMapper json;
-    private final GatewayMetrics metrics;
-    private final Presence presence;
+    private final EventStreams responses;
 
-    TeamStreamController(BootCache bootCache, ChannelStreams streams, StreamProperties properties, ObjectMapper json,
-                         GatewayMetrics metrics, Presence presence) {
+    TeamStreamController(BootCache bootCache, ChannelStreams streams, EventStreams responses) {
         this.bootCache = bootCache;
         this.streams = streams;
-        this.properties = properties;
-        this.json = json;
-        this.metrics = metrics;
-        this.presence = presence;
+        this.responses = responses;
     }
 
     @GetMapping(path = "/api/teams/{teamId}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -62,7 +44,6 @@ class TeamStreamController {
         String resume = lastEventId != null ? lastEventId : cursor;
         Map<String, Long> resumeFrom = resume == null ? null : TeamCursor.decode(resume);
         return bootCache.memberships(teamId, caller).flatMapMany(memberships -> {
-            Instant connectedAt = Instant.now();
             // Every followed channel is in the cursor from the start, so a resume knows where each one stood.
             Map<String, Long> position = new ConcurrentHashMap<>();
             Set<String> following = ConcurrentHashMap.newKeySet();
@@ -83,31 +64,10 @@ class TeamStreamController {
                                 // Left: a later join starts the channel again from that join.
                                 .doFinally(signal -> following.remove(channel.getKey()));
                     });
-            Flux<ServerSentEvent<String>> events = Flux.merge(current, joinedLater)
-                    .doOnNext(event -> metrics.delivered(connectedAt, event.ts()))
-                    .map(event -> {
-                        position.put(event.channelId(), event.seq());
-                        return ServerSentEvent.builder(write(event)).id(TeamCursor.encode(position))
-                                .event(event.type()).build();
-                    })
-                    // One channel's overflow ends the whole stream: the client resumes with its cursor.
-                    .onErrorResume(SlowConsumerException.class, slow -> Mono.just(ServerSentEvent.builder(
-                            write(Map.of("type", "resync", "channelId", slow.channelId(), "afterSeq", slow.afterSeq())))
-                            .event("resync").build()));
-            return events.publish(shared -> Flux.merge(
-                            Flux.just(ServerSentEvent.<String>builder().comment("connected").build()),
-                            shared,
-                            Flux.interval(properties.keepalive())
-                                    .map(tick -> ServerSentEvent.<String>builder().comment("keepalive").build())
-                                    .takeUntilOther(shared.then())))
-                    .doOnSubscribe(subscription -> {
-                        metrics.streamOpened(TRANSPORT);
-                        presence.opened(caller.userId());
-                    })
-                    .doFinally(signal -> {
-                        metrics.streamClosed(TRANSPORT);
-                        presence.closed(caller.userId());
-                    });
+            return responses.respond(caller, Flux.merge(current, joinedLater), event -> {
+                position.put(event.channelId(), event.seq());
+                return TeamCursor.encode(position);
+            });
         });
     }
 
@@ -125,13 +85,5 @@ class TeamStreamController {
     private static boolean joinedBy(ChannelEvent event, String userId) {
         return event instanceof MemberJoinedChannelEvent joined && joined.userId().equals(userId)
                 || event instanceof ChannelCreatedEvent created && created.userId().equals(userId);
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
