@@ -3,6 +3,8 @@ package io.backchannel.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -64,6 +66,13 @@ public final class Bench {
         Path jar = resolveJar(options.string("jar"));
         AtomicReference<ServerProcess> current = new AtomicReference<>();
         startWatchdog(options.duration("time-limit"), current);
+        // Ctrl-C or a kill of the bench must not leave its server running
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ServerProcess server = current.get();
+            if (server != null) {
+                server.kill();
+            }
+        }, "bench-server-reaper"));
 
         int failures = 0;
         ServerProcess shared = null;
@@ -76,7 +85,12 @@ public final class Bench {
                         if (options.bool("reuse-server") && shared != null) {
                             server = shared;
                         } else {
-                            server = ServerProcess.start(jar, options.all("server-jvm-arg"), options.all("server-arg"));
+                            List<String> serverArgs = new ArrayList<>(options.all("server-arg"));
+                            if (scenario.equals("boot") || (options.bool("reuse-server") && scenarios.contains("boot"))) {
+                                // lets the boot scenario compare the cache with the rebuild-per-request path
+                                serverArgs.add("--backchannel.boot.rebuild-endpoint=true");
+                            }
+                            server = ServerProcess.start(jar, options.all("server-jvm-arg"), serverArgs);
                             current.set(server);
                             if (options.bool("reuse-server")) {
                                 shared = server;
@@ -103,6 +117,7 @@ public final class Bench {
                     System.out.println("scenario " + scenario + " FAILED: " + e.getMessage());
                     if (server != null) {
                         server.dumpLogTail(40);
+                        System.out.println("the whole server log is kept in " + options.string("results-dir"));
                     }
                 } catch (RuntimeException e) {
                     failures++;
@@ -110,12 +125,15 @@ public final class Bench {
                     e.printStackTrace(System.out);
                     if (server != null) {
                         server.dumpLogTail(40);
+                        System.out.println("the whole server log is kept in " + options.string("results-dir"));
                     }
                 } finally {
                     if (server != null && server != shared) {
                         if (options.bool("server-log")) {
                             server.printLog();
                         }
+                        server.keepLog(Path.of(options.string("results-dir")),
+                                "server-" + scenario + "-" + System.currentTimeMillis() + ".log");
                         server.close();
                         current.set(null);
                     }
@@ -126,7 +144,9 @@ public final class Bench {
                 if (options.bool("server-log")) {
                     shared.printLog();
                 }
+                shared.keepLog(Path.of(options.string("results-dir")), "server-shared-" + System.currentTimeMillis() + ".log");
                 shared.close();
+                current.set(null);
             }
         }
         System.out.println("results appended to " + Path.of(options.string("results-dir")).resolve("results.jsonl").toAbsolutePath());

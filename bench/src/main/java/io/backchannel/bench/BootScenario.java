@@ -108,6 +108,13 @@ final class BootScenario {
             report.figure(key + "Skipped", "not offered", "HTTP " + first.status());
             return;
         }
+        String version = first.json().path("version").asText();
+        if (!query.isEmpty() && !"rebuilt".equals(version)) {
+            // the server ignores mode=rebuild unless started with backchannel.boot.rebuild-endpoint=true
+            report.figure(key + "Skipped", "not offered", "answered from the cache (version " + version
+                    + "); start the server with --backchannel.boot.rebuild-endpoint=true");
+            return;
+        }
         Histogram latency = Report.histogram();
         AtomicLong minBytes = new AtomicLong(Long.MAX_VALUE);
         AtomicLong maxBytes = new AtomicLong();

@@ -60,7 +60,7 @@ final class Client implements AutoCloseable {
                 .pendingAcquireTimeout(Duration.ofSeconds(120))
                 .maxIdleTime(Duration.ofSeconds(20))
                 .build();
-        this.http = HttpClient.create(pool).baseUrl(this.baseUrl).responseTimeout(TIMEOUT);
+        this.http = HttpClient.create(pool).remoteAddress(() -> loopbackAddress(this.baseUrl)).responseTimeout(TIMEOUT);
     }
 
     String baseUrl() {
@@ -77,6 +77,23 @@ final class Client implements AutoCloseable {
         }
         String out = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         return out;
+    }
+
+    /**
+     * The socket address to connect to, built without any name lookup: 127.0.0.1 (or ::1) and the
+     * URL's port. Clients connect there and send relative URIs, so no request can leave loopback and
+     * no DNS query is ever made.
+     */
+    static java.net.InetSocketAddress loopbackAddress(String url) {
+        URI uri = URI.create(requireLoopback(url));
+        int port = uri.getPort() > 0 ? uri.getPort() : 80;
+        byte[] ip = uri.getHost().contains(":") ? new byte[]{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}
+                : new byte[]{127, 0, 0, 1};
+        try {
+            return new java.net.InetSocketAddress(java.net.InetAddress.getByAddress("localhost", ip), port);
+        } catch (java.net.UnknownHostException e) {
+            throw new BenchException("bad loopback address: " + e.getMessage());
+        }
     }
 
     Mono<Resp> call(HttpMethod method, String path, String token, Object body) {

@@ -66,6 +66,10 @@ final class Ctx {
         }
         double benchCores = (after[1] - before[1]) / (double) windowNanos;
         report.figure("benchCpuCores", "bench client CPU (cores busy, of " + cores + ")", round2(benchCores));
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        if (load >= 0) {
+            report.figure("loadAverage", "machine load average (1 min, all processes)", round2(load));
+        }
     }
 
     static double round2(double v) {
@@ -77,6 +81,37 @@ final class Ctx {
      * is ours, then summarises the hot methods into the report.
      */
     <T> T profiled(String name, Report report, Supplier<T> measured) {
+        ServerMetrics metrics = new ServerMetrics(client);
+        metrics.start();
+        lastMetrics = metrics;
+        Map<String, Object[]> threadsBefore = server == null ? null : ThreadCpu.snapshot(server.pid());
+        long t0 = System.nanoTime();
+        try {
+            return recorded(name, report, measured);
+        } finally {
+            metrics.stop();
+            lastThreadCpu = threadsBefore == null ? null
+                    : ThreadCpu.diff(threadsBefore, ThreadCpu.snapshot(server.pid()), System.nanoTime() - t0);
+        }
+    }
+
+    private Map<String, Double> lastThreadCpu;
+
+    private ServerMetrics lastMetrics;
+
+    /** The server's own timers for the last measured window, into the report. */
+    void serverFigures(Report report) {
+        if (lastMetrics != null) {
+            lastMetrics.figures(report);
+        }
+        if (lastThreadCpu != null && !lastThreadCpu.isEmpty()) {
+            report.section("server CPU by thread group (cores busy, /proc, whole measured window)");
+            lastThreadCpu.forEach((k, v) -> report.row(k, String.format("%.2f", v)));
+            report.put("serverThreadCpuCores", lastThreadCpu);
+        }
+    }
+
+    private <T> T recorded(String name, Report report, Supplier<T> measured) {
         if (!options.bool("jfr") || server == null) {
             return measured.get();
         }
@@ -108,6 +143,7 @@ final class Ctx {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("cores", Runtime.getRuntime().availableProcessors());
         env.put("java", System.getProperty("java.version"));
+        env.put("loadAverage1m", round2(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         env.put("serverOwned", server != null);
         env.put("url", url);
         env.put("runId", runId);

@@ -84,9 +84,10 @@ final class FanoutScenario {
             long periodNanos = Math.max(1, 1_000_000_000L / Math.max(1, rate));
             Ctx.log("fanout: publishing %d messages at %d/s", total, rate);
             long[][] cpu = new long[2][];
-            long p0 = System.nanoTime();
+            long[] window = new long[2];
             ctx.profiled("fanout", report, () -> {
                 cpu[0] = ctx.cpu();
+                window[0] = System.nanoTime();
                 Flux.interval(Duration.ofNanos(periodNanos))
                         .take(total)
                         .onBackpressureBuffer()
@@ -103,10 +104,11 @@ final class FanoutScenario {
                         }, 100_000)
                         .then()
                         .block(duration.plus(Duration.ofMinutes(2)));
+                window[1] = System.nanoTime();
                 cpu[1] = ctx.cpu();
                 return null;
             });
-            double publishSeconds = (System.nanoTime() - p0) / 1e9;
+            double publishSeconds = (window[1] - window[0]) / 1e9;
             long lastSeq = acks.stream().mapToLong(Sends.Ack::seq).max().orElse(baseSeq);
             Ctx.log("fanout: published up to seq %d; waiting for deliveries", lastSeq);
             long d0 = System.nanoTime();
@@ -132,6 +134,7 @@ final class FanoutScenario {
             if (unknownReceipts.get() > 0) {
                 report.figure("unknownReceipts", "message.posted not sent by this run", unknownReceipts.get());
             }
+            ctx.serverFigures(report);
             report.print();
             report.append(ctx.resultsDir, ctx.environment());
         } finally {

@@ -22,7 +22,9 @@ final class IdleScenario {
         String transportName = o.string("transport");
         int subUsers = o.integer("sub-users") > 0 ? Math.min(o.integer("sub-users"), count) : count;
         Report report = new Report("idle", "idle connections: server heap per idle " + transportName + " stream");
-        report.param("connections", count).param("subscriberUsers", subUsers).param("transport", transportName);
+        boolean subscribe = o.bool("idle-subscribe") || !transportName.equals("ws");
+        report.param("connections", count).param("subscriberUsers", subUsers).param("transport", transportName)
+                .param("subscribed", subscribe);
         if (!ctx.ownsServer()) {
             report.note("skipped: measuring the server's live heap needs jcmd on a server the bench started (no --url)");
             report.print();
@@ -44,7 +46,7 @@ final class IdleScenario {
 
         long before = liveHeapKb(ctx);
         StreamTransport transport = StreamTransport.of(transportName, ctx.url);
-        Subscribers subscribers = new Subscribers(count, channelId, users, transport, baseSeq, null);
+        Subscribers subscribers = new Subscribers(count, subscribe ? channelId : null, users, transport, baseSeq, null);
         try {
             long failed = subscribers.connect(o.integer("connect-concurrency"), baseSeq, false, ctx.setupTimeout);
             if (failed == count) {

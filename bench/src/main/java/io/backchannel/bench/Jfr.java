@@ -78,19 +78,49 @@ final class Jfr {
     }
 
     record Summary(long samples, Map<String, Long> selfTop, Map<String, Long> totalTop, Map<String, Long> selfByFamily,
-                   Map<String, Long> threads) {
+                   Map<String, Long> threads, Map<String, Long> waitsMs, Map<String, Long> waitCounts, double machineCpu,
+                   double jvmCpu, long gcPauseMs, long seconds, Map<String, Long> ownCode) {
     }
+
+    private static final Set<String> WAITS = Set.of("jdk.ThreadPark", "jdk.JavaMonitorEnter", "jdk.JavaMonitorWait",
+            "jdk.FileForce", "jdk.FileRead", "jdk.FileWrite", "jdk.SocketRead", "jdk.SocketWrite");
 
     static Summary summarise(Path file, int top) throws IOException {
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> total = new HashMap<>();
         Map<String, Long> family = new HashMap<>();
         Map<String, Long> threads = new HashMap<>();
+        Map<String, Long> waits = new HashMap<>();
+        Map<String, Long> waitCounts = new HashMap<>();
+        Map<String, Long> own = new HashMap<>();
+        double machine = 0;
+        double jvm = 0;
+        int loads = 0;
+        long gcPauseNanos = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
         long samples = 0;
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent event = recording.readEvent();
-                if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+                String type = event.getEventType().getName();
+                if (type.equals("jdk.CPULoad")) {
+                    machine += event.getFloat("machineTotal");
+                    jvm += event.getFloat("jvmUser") + event.getFloat("jvmSystem");
+                    loads++;
+                    continue;
+                }
+                if (type.equals("jdk.GarbageCollection")) {
+                    gcPauseNanos += event.getDuration("sumOfPauses").toNanos();
+                    continue;
+                }
+                if (WAITS.contains(type)) {
+                    String site = type.substring(4) + " @ " + waitSite(event.getStackTrace());
+                    waits.merge(site, event.getDuration().toMillis(), Long::sum);
+                    waitCounts.merge(site, 1L, Long::sum);
+                    continue;
+                }
+                if (!type.equals("jdk.ExecutionSample")) {
                     continue;
                 }
                 RecordedStackTrace stack = event.getStackTrace();
@@ -98,6 +128,9 @@ final class Jfr {
                     continue;
                 }
                 samples++;
+                long at = event.getStartTime().toEpochMilli();
+                first = Math.min(first, at);
+                last = Math.max(last, at);
                 List<RecordedFrame> frames = stack.getFrames();
                 String topMethod = name(frames.get(0).getMethod());
                 self.merge(topMethod, 1L, Long::sum);
@@ -107,21 +140,34 @@ final class Jfr {
                     String m = name(frame.getMethod());
                     if (seen.add(m)) {
                         total.merge(m, 1L, Long::sum);
+                        if (m.startsWith("io.backchannel.")) {
+                            own.merge(m, 1L, Long::sum);
+                        }
                     }
                 }
                 String thread = event.getThread("sampledThread") == null ? "?" : threadGroup(event.getThread("sampledThread").getJavaName());
                 threads.merge(thread, 1L, Long::sum);
             }
         }
-        return new Summary(samples, topN(self, top), topN(total, top), topN(family, top), topN(threads, top));
+        return new Summary(samples, topN(self, top), topN(total, top), topN(family, top), topN(threads, top),
+                topN(waits, 15), waitCounts, loads == 0 ? -1 : machine / loads, loads == 0 ? -1 : jvm / loads,
+                gcPauseNanos / 1_000_000, first == Long.MAX_VALUE ? 0 : (last - first) / 1000, topN(own, 15));
     }
 
     static void print(Summary s) {
-        System.out.printf("%nJFR: %d execution samples (server CPU on the sampled Java threads)%n", s.samples());
+        System.out.printf("%nJFR: %d execution samples over %d s (Java threads running Java code, ~every 10-20 ms each)%n",
+                s.samples(), s.seconds());
+        if (s.machineCpu() >= 0) {
+            System.out.printf("  CPU load: machine %.0f%%, server JVM %.0f%% (of all cores); GC pauses %d ms%n",
+                    s.machineCpu() * 100, s.jvmCpu() * 100, s.gcPauseMs());
+        }
         printTable("self (top frame)", s.selfTop(), s.samples());
         printTable("total (on stack; entry points and frameworks rank high)", s.totalTop(), s.samples());
         printTable("self by code family (first non-JDK frame's package)", s.selfByFamily(), s.samples());
         printTable("samples by thread pool", s.threads(), s.samples());
+        printTable("backchannel code on the stack", s.ownCode(), s.samples());
+        System.out.println("  waits over the threshold (park, monitor, file and socket I/O; total ms, count, where)");
+        s.waitsMs().forEach((k, v) -> System.out.printf("    %8d ms  %6d  %s%n", v, s.waitCounts().getOrDefault(k, 0L), k));
     }
 
     private static void printTable(String title, Map<String, Long> rows, long samples) {
@@ -135,7 +181,38 @@ final class Jfr {
         out.put("selfTop", s.selfTop());
         out.put("selfByFamily", s.selfByFamily());
         out.put("threads", s.threads());
+        out.put("ownCode", s.ownCode());
+        out.put("waitsMs", s.waitsMs());
+        out.put("machineCpu", s.machineCpu());
+        out.put("jvmCpu", s.jvmCpu());
+        out.put("gcPauseMs", s.gcPauseMs());
         return out;
+    }
+
+    /**
+     * Where a thread waited: the first frame outside the JDK's concurrency, I/O and reflection plumbing
+     * and outside Reactor's and Netty's, so the site names the library or application code that waited.
+     */
+    private static String waitSite(RecordedStackTrace stack) {
+        if (stack == null) {
+            return "?";
+        }
+        String fallback = "?";
+        for (RecordedFrame frame : stack.getFrames()) {
+            RecordedMethod m = frame.getMethod();
+            if (m == null || m.getType() == null) {
+                continue;
+            }
+            String type = m.getType().getName();
+            if (fallback.equals("?") && !type.startsWith("jdk.internal.misc") && !type.startsWith("java.util.concurrent.locks")) {
+                fallback = name(m);
+            }
+            if (isJdk(type) || type.startsWith("reactor.") || type.startsWith("io.netty.")) {
+                continue;
+            }
+            return name(m) + " (" + fallback + ")";
+        }
+        return fallback;
     }
 
     private static String name(RecordedMethod method) {
@@ -184,7 +261,7 @@ final class Jfr {
         return parts.length > 2 ? String.join(".", parts[0], parts[1]) : type;
     }
 
-    private static String threadGroup(String threadName) {
+    static String threadGroup(String threadName) {
         if (threadName == null) {
             return "?";
         }

@@ -34,7 +34,7 @@ final class Options {
         flag("jar", "standalone/target/standalone-0.1.0-SNAPSHOT.jar", "standalone jar to start as a child process");
         repeatable("server-jvm-arg", "extra JVM option for the child server (repeatable), e.g. -Xmx2g");
         repeatable("server-arg", "extra --key=value argument for the child server (repeatable)");
-        flag("server-log", "false", "copy the child server's log to stdout at the end");
+        flag("server-log", "false", "also print the child server's log at the end (it is always kept in the results dir)");
         flag("reuse-server", "false", "run every scenario against one child server instead of a fresh one each");
         flag("jfr", "false", "record the server with JFR (jcmd JFR.start/stop) during each measured phase and summarise hot methods");
         flag("jfr-summary", null, "only summarise an existing .jfr file and exit");
@@ -44,7 +44,7 @@ final class Options {
         flag("transport", "sse", "subscriber transport for fanout/reconnect/idle: sse|ws");
         // send
         flag("duration", "10s", "send: measured time per phase");
-        flag("warmup", "2s", "send: unmeasured warm-up per phase (its sends are still verified)");
+        flag("warmup", "5s", "send: unmeasured warm-up per phase (its sends are still verified)");
         flag("senders", "100", "send: concurrent closed-loop senders, each its own user");
         flag("send-channels", "1,100", "send: channel counts, one phase each (1 = one hot channel)");
         flag("count", "200000", "send: at most this many sends per phase");
@@ -63,6 +63,7 @@ final class Options {
         flag("catchup-timeout", "60s", "reconnect: longest wait for every subscriber to catch up");
         // idle
         flag("idle-connections", "1000", "idle: idle stream connections whose server heap cost is measured");
+        flag("idle-subscribe", "true", "idle, ws only: subscribe each connection to a channel (false: hello only)");
         // boot
         flag("boot-users", "100,1000,10000", "boot: team sizes in users, grown in place");
         flag("boot-channels", "50", "boot: public channels in the team (general included)");

@@ -135,6 +135,7 @@ final class ReconnectScenario {
                 ctx.cpuFigures(report, cpu[0], cpu[1]);
             }
             subscribers.integrityFigures(report, lastSeq);
+            ctx.serverFigures(report);
             report.print();
             report.append(ctx.resultsDir, ctx.environment());
         } finally {

@@ -56,6 +56,12 @@ final class Report {
         return this;
     }
 
+    /** A table row only. */
+    Report row(String label, String value) {
+        rows.add(new String[]{label, value});
+        return this;
+    }
+
     Report section(String label) {
         rows.add(new String[]{"-- " + label, ""});
         return this;

@@ -115,6 +115,8 @@ final class SendScenario {
             ctx.cpuFigures(report, cpuMarks[0], cpuMarks[1]);
         }
 
+        ctx.serverFigures(report);
+
         // --- verification: read back every channel's log --------------------------------------------------
         Ctx.log("send: verifying %d acks against the stored logs", acks.size());
         long verifyStart = System.nanoTime();
@@ -139,7 +141,8 @@ final class SendScenario {
         report.figure("duplicateSeqs", "seqs listed twice", total.duplicateSeqs());
         report.figure("storedNotAcked", "stored but never acked (failed sends)", total.storedNotAcked());
         report.figure("verifySeconds", "verification time (s)", Ctx.round2((System.nanoTime() - verifyStart) / 1e9));
-        report.put("maxProjectionWaitMs", projectionWait / 1_000_000);
+        report.figure("projectionWaitSeconds", "longest wait for a channel's projection to show its last ack (s)",
+                Ctx.round2(projectionWait / 1e9));
         report.print();
         report.append(ctx.resultsDir, ctx.environment());
     }

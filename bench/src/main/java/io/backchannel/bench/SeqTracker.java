@@ -63,13 +63,24 @@ final class SeqTracker {
         return until <= base || seen.nextClearBit(0) >= until - base;
     }
 
-    /** Seqs in (base, until] never given. */
+    /** Seqs in (base, until] never given (gaps plus pending). */
     synchronized long lost(long until) {
         if (until <= base) {
             return 0;
         }
         int span = Math.toIntExact(until - base);
         return span - seen.get(0, span).cardinality();
+    }
+
+    /** Seqs in (base, min(until, highest)] never given: holes below what was given, a real gap. */
+    synchronized long gaps(long until) {
+        long top = Math.min(until, highest);
+        return lost(top);
+    }
+
+    /** Seqs above the highest given, up to {@code until}: not (yet) delivered, rather than skipped. */
+    synchronized long pending(long until) {
+        return Math.max(0, until - Math.max(highest, base));
     }
 
     synchronized long received() {

@@ -50,12 +50,15 @@ final class ServerProcess implements AutoCloseable {
         int port = freePort();
         Path dataDir = Files.createTempDirectory("backchannel-bench-");
         Path log = dataDir.resolve("server.log");
+        // a private copy: another build may replace the jar while this server runs, which breaks class loading
+        Path copy = dataDir.resolve("server.jar");
+        Files.copy(jar, copy);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Daxoniq.update-checker.disabled=true");
         command.addAll(jvmArgs);
         command.add("-jar");
-        command.add(jar.toAbsolutePath().toString());
+        command.add(copy.toAbsolutePath().toString());
         command.add("--server.port=" + port);
         command.add("--server.address=127.0.0.1");
         command.add("--backchannel.data-dir=" + dataDir.resolve("data"));
@@ -66,7 +69,8 @@ final class ServerProcess implements AutoCloseable {
                 .start();
         String url = "http://127.0.0.1:" + port;
         ServerProcess server = new ServerProcess(process, dataDir, log, url);
-        System.out.printf("starting server pid %d on %s (data %s)%n", process.pid(), url, dataDir);
+        System.out.printf("starting server pid %d on %s (jar %s of %s, data %s)%n", process.pid(), url, jar,
+                Files.getLastModifiedTime(jar), dataDir);
         long started = System.nanoTime();
         try {
             server.awaitHealthy(Duration.ofMinutes(3));
@@ -131,6 +135,18 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Keeps a copy of the server's log (the data directory goes away on close). */
+    Path keepLog(Path dir, String name) {
+        try {
+            Files.createDirectories(dir);
+            Path target = dir.resolve(name);
+            Files.copy(log, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     void printLog() {
         dumpLogTail(Integer.MAX_VALUE);
     }
@@ -152,9 +168,15 @@ final class ServerProcess implements AutoCloseable {
         deleteQuietly(dataDir);
     }
 
-    /** Kills without waiting: used by the watchdog when the time limit is hit. */
+    /** Kills without a graceful shutdown (watchdog, Ctrl-C), then removes the data directory. */
     void kill() {
         process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteQuietly(dataDir);
     }
 
     private static int freePort() throws IOException {

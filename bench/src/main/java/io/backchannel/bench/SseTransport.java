@@ -16,7 +16,8 @@ final class SseTransport implements StreamTransport {
     private final HttpClient http;
 
     SseTransport(String baseUrl) {
-        this.http = HttpClient.newConnection().baseUrl(Client.requireLoopback(baseUrl));
+        String url = Client.requireLoopback(baseUrl);
+        this.http = HttpClient.newConnection().remoteAddress(() -> Client.loopbackAddress(url));
     }
 
     @Override

@@ -66,7 +66,9 @@ final class Subscribers {
 
     /** Lost, duplicated and out-of-order deliveries, summed, and per-subscriber counts, into the report. */
     void integrityFigures(Report report, long until) {
-        report.figure("lost", "lost deliveries (seq never given)", sum(s -> s.tracker().lost(until)));
+        report.figure("lost", "lost deliveries (seq never given by the end)", sum(s -> s.tracker().lost(until)));
+        report.figure("gaps", "  of which gaps (skipped, a later seq was given)", sum(s -> s.tracker().gaps(until)));
+        report.figure("pending", "  of which still pending (after the last seq given)", sum(s -> s.tracker().pending(until)));
         report.figure("duplicates", "duplicate deliveries", sum(s -> s.tracker().duplicates()));
         report.figure("outOfOrder", "out-of-order deliveries", sum(s -> s.tracker().outOfOrder()));
         report.figure("subscribersWithLoss", "subscribers missing something", count(s -> s.tracker().lost(until) > 0));

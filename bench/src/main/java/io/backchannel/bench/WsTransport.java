@@ -21,7 +21,8 @@ final class WsTransport implements StreamTransport {
     private final HttpClient http;
 
     WsTransport(String baseUrl) {
-        this.http = HttpClient.newConnection().baseUrl(Client.requireLoopback(baseUrl));
+        String url = Client.requireLoopback(baseUrl);
+        this.http = HttpClient.newConnection().remoteAddress(() -> Client.loopbackAddress(url));
     }
 
     @Override
@@ -34,7 +35,9 @@ final class WsTransport implements StreamTransport {
         AtomicBoolean closed = new AtomicBoolean();
         AtomicBoolean subscribed = new AtomicBoolean();
         AtomicReference<Disposable> self = new AtomicReference<>();
-        String subscribe = Client.write(Map.of("type", "subscribe", "channelId", channelId, "afterSeq", afterSeq));
+        // channelId null: a bare connection (hello only), as an idle client before it subscribes
+        String subscribe = channelId == null ? null
+                : Client.write(Map.of("type", "subscribe", "channelId", channelId, "afterSeq", afterSeq));
         Disposable subscription = http
                 .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(1 << 20).build())
                 .uri("/api/ws?access_token=" + token)
@@ -77,7 +80,7 @@ final class WsTransport implements StreamTransport {
                             }
                         }
                     }).then();
-                    return out.sendString(Mono.just(subscribe)).then().and(inbound);
+                    return subscribe == null ? inbound : out.sendString(Mono.just(subscribe)).then().and(inbound);
                 })
                 .subscribe(
                         ignored -> { },

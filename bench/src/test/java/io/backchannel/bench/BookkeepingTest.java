@@ -27,6 +27,11 @@ class BookkeepingTest {
         assertEquals(1, t.outOfOrder());
         assertEquals(2, t.duplicates());
         assertEquals(1, t.lost(15)); // 14
+        assertEquals(1, t.gaps(15));
+        assertEquals(0, t.pending(15));
+        assertEquals(3, t.lost(17)); // 14, then 16 and 17 not yet given
+        assertEquals(1, t.gaps(17));
+        assertEquals(2, t.pending(17));
         assertFalse(t.complete(15));
         assertTrue(t.complete(13));
         assertEquals(15, t.resumeFrom());
