@@ -148,9 +148,16 @@ public class BootCache implements HealthIndicator {
     private void follow(TeamState team, SubscriptionQueryResult<TeamDirectory, TeamUpdate> subscription) {
         subscription.updates()
                 .concatMap(update -> apply(team, update))
+                // Updates end when they break, or when the query side ends them (a projection rebuild does, on
+                // every node): the team is forgotten first, then reloads on its next use.
                 .doFinally(signal -> {
-                    subscription.close();
                     teams.remove(team.teamId());
+                    try {
+                        subscription.close();
+                    } catch (RuntimeException alreadyEnded) {
+                        // The local bus refuses to close a subscription the emitter has already completed.
+                        log.debug("team {} subscription already ended", team.teamId(), alreadyEnded);
+                    }
                 })
                 .subscribe(applied -> { }, error -> log.warn("dropping team {} from the boot cache", team.teamId(), error));
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.backchannel.api.RejectedException;
+import io.backchannel.gateway.ratelimit.RateLimitedException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
@@ -44,6 +46,9 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        if (error instanceof RateLimitedException limited && !exchange.getResponse().isCommitted()) {
+            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
+        }
         return problems.write(exchange, toProblem(error));
     }
 
@@ -55,6 +60,9 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
                 case NOT_FOUND -> HttpStatus.NOT_FOUND;
                 case CONFLICT -> HttpStatus.CONFLICT;
             }, rejected.getMessage());
+        }
+        if (error instanceof RateLimitedException limited) {
+            return Problems.of(HttpStatus.TOO_MANY_REQUESTS, limited.getMessage());
         }
         if (causedBy(error, DataBufferLimitException.class)) {
             return Problems.of(HttpStatus.PAYLOAD_TOO_LARGE, "the request body is over the 64 KiB limit");

@@ -1,6 +1,7 @@
 package io.backchannel.gateway.security;
 
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import io.backchannel.gateway.admin.AdminProperties;
 import io.backchannel.gateway.error.Problems;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -9,35 +10,44 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 
+import reactor.core.publisher.Mono;
+
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Stateless bearer-token security: every {@code /api} call needs a valid HS256 token, except signup.
  * Browsers cannot put headers on {@code EventSource} or {@code WebSocket}, so a GET may carry the
- * token as {@code ?access_token=}.
+ * token as {@code ?access_token=}. {@code /api/admin/**} needs the {@code admin} role besides: a token whose
+ * {@code roles} claim holds {@code admin}, for a username still listed in {@code backchannel.admin.usernames}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(JwtProperties.class)
+@EnableConfigurationProperties({JwtProperties.class, AdminProperties.class})
 public class SecurityConfiguration {
 
     private static final int MIN_SECRET_BYTES = 32;
 
     @Bean
-    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, Problems problems) {
+    SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, Problems problems, AdminProperties admins) {
         ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
         bearer.setAllowUriQueryParameter(true);
         ServerAuthenticationEntryPoint unauthorized = (exchange, e) ->
@@ -52,17 +62,32 @@ public class SecurityConfiguration {
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers(HttpMethod.POST, "/api/auth/signup").permitAll()
+                        .pathMatchers("/api/admin/**").hasRole(Caller.ADMIN)
                         .pathMatchers("/api/**").authenticated()
                         .anyExchange().permitAll())
                 .oauth2ResourceServer(oauth -> oauth
                         .bearerTokenConverter(bearer)
                         .authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(forbidden)
-                        .jwt(jwt -> { }))
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(token -> Mono.just(authentication(token, admins)))))
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(forbidden))
                 .build();
+    }
+
+    /**
+     * The token's user, with the admin role only when the token carries it and the username is still
+     * listed: signing keys outlive configuration, so the list has the last word.
+     */
+    static AbstractAuthenticationToken authentication(Jwt jwt, AdminProperties admins) {
+        List<String> roles = jwt.hasClaim(Caller.ROLES) ? jwt.getClaimAsStringList(Caller.ROLES) : List.of();
+        boolean admin = roles != null && roles.contains(Caller.ADMIN)
+                && admins.isAdmin(jwt.getClaimAsString(Caller.USERNAME));
+        List<GrantedAuthority> authorities = admin
+                ? List.of(new SimpleGrantedAuthority("ROLE_" + Caller.ADMIN))
+                : List.of();
+        return new JwtAuthenticationToken(jwt, authorities);
     }
 
     @Bean

@@ -12,6 +12,7 @@ import io.backchannel.gateway.boot.BootCache;
 import io.backchannel.gateway.bus.AxonClient;
 import io.backchannel.gateway.messaging.MessageSender;
 import io.backchannel.gateway.metrics.GatewayMetrics;
+import io.backchannel.gateway.ratelimit.RateLimiter;
 import io.backchannel.gateway.security.Caller;
 import io.backchannel.gateway.security.ChannelReadAccess;
 import io.backchannel.gateway.signal.Signals;
@@ -59,10 +60,11 @@ class ChatSocketHandler implements WebSocketHandler {
     private final AxonClient axon;
     private final GatewayMetrics metrics;
     private final WebSocketProperties properties;
+    private final RateLimiter rateLimiter;
 
     ChatSocketHandler(ObjectMapper json, ChannelReadAccess readAccess, ChannelStreams streams, MessageSender sender,
                       Signals signals, Presence presence, BootCache bootCache, AxonClient axon, GatewayMetrics metrics,
-                      WebSocketProperties properties) {
+                      WebSocketProperties properties, RateLimiter rateLimiter) {
         this.json = json;
         this.readAccess = readAccess;
         this.streams = streams;
@@ -73,6 +75,7 @@ class ChatSocketHandler implements WebSocketHandler {
         this.axon = axon;
         this.metrics = metrics;
         this.properties = properties;
+        this.rateLimiter = rateLimiter;
     }
 
     @Override
@@ -142,17 +145,28 @@ class ChatSocketHandler implements WebSocketHandler {
 
         private Mono<Void> onFrame(String text) {
             if (text.length() > properties.maxFrameBytes()) {
-                reply(new Frames.Error("too_large", "frames are limited to " + properties.maxFrameBytes() + " bytes"));
+                if (admitted(RateLimiter.Kind.FRAME, null)) {
+                    reply(new Frames.Error("too_large", "frames are limited to " + properties.maxFrameBytes() + " bytes"));
+                }
                 return Mono.empty();
             }
             JsonNode frame;
             try {
                 frame = json.readTree(text);
             } catch (JsonProcessingException e) {
-                reply(new Frames.Error("bad_frame", "a frame must be a JSON object with a \"type\""));
+                if (admitted(RateLimiter.Kind.FRAME, null)) {
+                    reply(new Frames.Error("bad_frame", "a frame must be a JSON object with a \"type\""));
+                }
                 return Mono.empty();
             }
             String type = frame.path("type").asText("");
+            if (!admitted(switch (type) {
+                case "send" -> RateLimiter.Kind.SEND;
+                case "typing" -> RateLimiter.Kind.TYPING;
+                default -> RateLimiter.Kind.FRAME;
+            }, frame)) {
+                return Mono.empty();
+            }
             Mono<Void> handled = Mono.defer(() -> switch (type) {
                 case "subscribe" -> subscribe(frame);
                 case "unsubscribe" -> unsubscribe(frame);
@@ -214,7 +228,8 @@ class ChatSocketHandler implements WebSocketHandler {
 
         private Mono<Void> send(JsonNode frame) {
             JsonNode thread = frame.path("threadSeq");
-            if (!thread.isMissingNode() && !thread.isNull() && !thread.isIntegralNumber()) {
+            // canConvertToLong: a number beyond a long would otherwise be truncated into some other seq.
+            if (!thread.isMissingNode() && !thread.isNull() && !(thread.isIntegralNumber() && thread.canConvertToLong())) {
                 return Mono.error(Rejection.invalid("threadSeq must be a seq").exception());
             }
             String channelId = text(frame, "channelId");
@@ -226,8 +241,26 @@ class ChatSocketHandler implements WebSocketHandler {
                     .then();
         }
 
+        /**
+         * Spends a token of the caller's bucket for this kind of frame; over the limit, answers with a
+         * {@code rate_limited} error frame (naming the send it refuses) and the connection stays open.
+         */
+        private boolean admitted(RateLimiter.Kind kind, JsonNode frame) {
+            return rateLimiter.admit(kind, caller.userId()).map(limited -> {
+                JsonNode clientMsgId = frame == null ? null : frame.get("clientMsgId");
+                reply(new RateLimited("error", "rate_limited", limited.getMessage(),
+                        Math.max(1, (limited.retryAfter().toNanos() + 999_999) / 1_000_000),
+                        clientMsgId != null && clientMsgId.isTextual() ? clientMsgId.asText() : null));
+                return false;
+            }).orElse(true);
+        }
+
         private void reply(Object frame) {
-            control.tryEmitNext(frame);
+            // The sink refuses, rather than waits, while another thread emits (an ack and a presence change at
+            // the same moment): try again then, or that reply is lost. Beyond the buffer, frames drop as before.
+            while (control.tryEmitNext(frame) == Sinks.EmitResult.FAIL_NON_SERIALIZED) {
+                Thread.onSpinWait();
+            }
         }
 
         /** A required string field; anything else in its place is a bad frame. */
@@ -238,6 +271,10 @@ class ChatSocketHandler implements WebSocketHandler {
             }
             return value.asText();
         }
+    }
+
+    /** API.md's error frame for a frame over the rate limit, with how long to wait and which send it was. */
+    record RateLimited(String type, String code, String message, long retryAfterMs, String clientMsgId) {
     }
 
     private static Frames.Error errorFrame(Throwable error) {

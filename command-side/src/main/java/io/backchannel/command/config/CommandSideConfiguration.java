@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
 import com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider;
 import io.backchannel.api.RejectedException;
 import io.backchannel.api.Rejection;
+import io.backchannel.api.evolution.EventEvolution;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.CommandMessage;
@@ -14,7 +15,9 @@ import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.serialization.upcasting.event.EventUpcaster;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,6 +46,18 @@ public class CommandSideConfiguration {
         CaffeineConfiguration<Object, Object> configuration = new CaffeineConfiguration<>();
         configuration.setMaximumSize(OptionalLong.of(properties.aggregateCacheSize()));
         return new JCacheAdapter(aggregateCacheManager.createCache("aggregates", configuration));
+    }
+
+    /**
+     * Old revisions of events, read as the current ones by the aggregates (Axon puts every
+     * {@code EventUpcaster} bean into its event store's chain). The query side registers the same chain;
+     * where both run in one JVM (standalone) it is registered once. Static, so that Axon's configurer, which
+     * collects upcasters early, does not need this configuration (and what it injects) built first.
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "backchannelEventUpcasters")
+    static EventUpcaster backchannelEventUpcasters() {
+        return EventEvolution.chain();
     }
 
     @Bean

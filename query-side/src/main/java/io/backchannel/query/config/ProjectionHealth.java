@@ -43,6 +43,13 @@ class ProjectionHealth implements ReactiveHealthIndicator {
                             .findFirst();
                     Health.Builder health = failing.isPresent() ? Health.down() : Health.up();
                     failing.ifPresent(status -> health.withDetail("error", String.valueOf(status.getError())));
+                    // Progress, for a rebuild (a replay) or a catch-up after an outage.
+                    processor.processingStatus().values().stream().findFirst().ifPresent(status -> {
+                        // Axon keeps a replay token until an event past the reset position: replaying means short of it.
+                        health.withDetail("replaying", status.isReplaying() && status.getResetPosition().isPresent()
+                                && status.getCurrentPosition().orElse(-1L) < status.getResetPosition().getAsLong());
+                        status.getCurrentPosition().ifPresent(position -> health.withDetail("position", position));
+                    });
                     return health.withDetail("running", processor.isRunning()).build();
                 })
                 .orElseGet(() -> Health.unknown().build());
