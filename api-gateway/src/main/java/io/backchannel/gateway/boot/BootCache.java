@@ -1,5 +1,6 @@
 package io.backchannel.gateway.boot;
 
+import io.backchannel.api.RejectedException;
 import io.backchannel.api.Rejection;
 import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.api.team.BootView;
@@ -23,6 +24,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 import reactor.util.concurrent.Queues;
 
@@ -91,6 +93,19 @@ public class BootCache implements HealthIndicator {
         Mono<TeamState> loaded = teams.get(teamId);
         return loaded == null ? Mono.empty()
                 : loaded.flatMap(team -> team.awaitApplied(channelId, seq, streamProperties.readYourWrites()));
+    }
+
+    /**
+     * Completes once the team can be booted: its own events may trail its general channel's by a batch
+     * of the projections, and a client boots right after creating it. Gives up quietly after the wait.
+     */
+    public Mono<Void> awaitTeam(String teamId) {
+        return Mono.defer(() -> team(teamId))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200))
+                        .filter(RejectedException.class::isInstance))
+                .timeout(streamProperties.readYourWrites())
+                .onErrorResume(error -> Mono.empty())
+                .then();
     }
 
     /** Applies a write this node made itself at once; the same update arriving later changes nothing. */

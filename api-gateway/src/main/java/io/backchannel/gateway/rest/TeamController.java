@@ -59,6 +59,7 @@ class TeamController {
         String generalId = ids.next('C');
         return axon.send(new CreateTeamCommand(teamId, request.name(), caller.userId(), generalId))
                 .then(streams.awaitProjected(generalId, 0))
+                .then(bootCache.awaitTeam(teamId))
                 .thenReturn(new TeamCreated(teamId, request.name(), generalId));
     }
 
