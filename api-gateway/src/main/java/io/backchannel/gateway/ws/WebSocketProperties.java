@@ -14,7 +14,7 @@ import java.util.List;
  * @param maxFrameBytes  the largest frame handled (default 64 KiB, as for a request body); a larger
  *                       one is answered with an error frame and the connection stays open
  * @param hardFrameBytes the largest frame read at all (default 1 MiB); a larger one closes the
- *                       connection with 1009, so no client can make the server buffer more
+ *                       connection (Reactor Netty closes with 1002), so no client can make the server buffer more
  */
 @ConfigurationProperties("backchannel.ws")
 public record WebSocketProperties(@DefaultValue("http://localhost:*") List<String> allowedOrigins,
