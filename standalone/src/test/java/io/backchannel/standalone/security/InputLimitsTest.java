@@ -158,8 +158,10 @@ class InputLimitsTest {
             // Above the hard limit the server does not read on: it closes the connection. (Reactor Netty closes
             // with 1002, protocol error, where WebSocketProperties' javadoc says 1009; either is a refusal.)
             ws.sendRaw("{\"type\":\"ping\",\"id\":\"" + "z".repeat(1_100_000) + "\"}");
-            await().atMost(Duration.ofSeconds(30)).until(() -> ws.closeCode() >= 0);
-            assertThat(ws.closeCode()).isIn(1002, 1009);
+            // Netty either sends a close frame or drops the connection outright; the client sees one or the other.
+            await().atMost(Duration.ofSeconds(30)).until(() -> !ws.isOpen());
+            assertThat(ws.closeCode()).as("close code, or -1 when the connection was dropped without one")
+                    .isIn(1002, 1009, -1);
         }
         // Nothing of it was stored, and the next connection is served as usual.
         try (Ws again = Ws.connect(http.baseUrl(), alice.token())) {
