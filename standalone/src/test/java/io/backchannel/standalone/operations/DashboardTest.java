@@ -118,12 +118,13 @@ class DashboardTest {
     }
 
     @Test
-    void theRateLimitPanelSaysItsSeriesComesLater() {
+    void theRateLimitPanelSaysTheLimitsArePerNode() {
         JsonNode panel = panels(dashboard()).stream()
                 .filter(p -> StreamSupport.stream(p.path("targets").spliterator(), false)
                         .anyMatch(target -> target.path("expr").asText().contains("backchannel_rate_limited_total")))
                 .findFirst().orElseThrow();
-        assertThat(panel.path("description").asText()).contains("appears once rate limiting ships");
+        // An operator reading the panel must not take a node's refusals for a cluster-wide limit.
+        assertThat(panel.path("description").asText()).contains("per gateway node");
     }
 
     private static Set<String> metricsOf(Map<String, List<String>> expressions, String title) {
