@@ -70,8 +70,10 @@ final class Options {
         flag("boot-joins", "2", "boot: extra channels each user joins (besides general)");
         flag("boot-messages", "200", "boot: messages posted across the channels (for unread counts)");
         flag("boot-samples", "20", "boot: sample users whose boot is measured");
-        flag("boot-requests", "200", "boot: boot requests per team size and mode");
-        flag("boot-concurrency", "4", "boot: concurrent boot requests");
+        flag("boot-requests", "2000", "boot: cached boot requests per team size");
+        flag("boot-warmup", "1000", "boot: unmeasured cached boots before the measured ones (the JIT of both sides)");
+        flag("boot-rebuild-requests", "100", "boot: rebuild-per-request boots per team size (each takes seconds at 10,000 users)");
+        flag("boot-concurrency", "1", "boot: concurrent boot requests");
         flag("setup-timeout", "10m", "longest time any one setup step (users, channels) may take");
         flag("help", "false", "print the flags");
     }

@@ -49,6 +49,23 @@ final class ServerMetrics {
                 }, error -> { });
     }
 
+    /**
+     * Waits (at most {@code limit}) until the projections have no backlog, so a measurement starts on a
+     * settled server rather than in the wake of its own set-up. Returns the seconds waited, or -1 if the
+     * server does not expose the lag.
+     */
+    static double awaitSettled(Client client, Duration limit) {
+        long t0 = System.nanoTime();
+        return Flux.interval(Duration.ZERO, Duration.ofMillis(500))
+                .concatMap(tick -> client.get("/actuator/metrics/backchannel.projection.lag", null), 1)
+                .map(r -> r.status() != 200 ? -1.0 : r.json().path("measurements").path(0).path("value").asDouble())
+                .filter(lag -> lag <= 0)
+                .next()
+                .map(lag -> lag < 0 ? -1.0 : (System.nanoTime() - t0) / 1e9)
+                .timeout(limit, reactor.core.publisher.Mono.fromCallable(() -> (System.nanoTime() - t0) / 1e9))
+                .block();
+    }
+
     private Map<String, Double> after;
 
     void stop() {

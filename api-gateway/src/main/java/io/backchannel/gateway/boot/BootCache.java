@@ -1,5 +1,6 @@
 package io.backchannel.gateway.boot;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backchannel.api.RejectedException;
 import io.backchannel.api.Rejection;
 import io.backchannel.api.channel.ChannelEvent;
@@ -49,18 +50,22 @@ public class BootCache implements HealthIndicator {
     private final ChannelLog channelLog;
     private final BootProperties properties;
     private final StreamProperties streamProperties;
+    private final ObjectMapper json;
     private final ConcurrentMap<String, Mono<TeamState>> teams = new ConcurrentHashMap<>();
     private volatile boolean warm;
 
-    BootCache(AxonClient axon, ChannelLog channelLog, BootProperties properties, StreamProperties streamProperties) {
+    BootCache(AxonClient axon, ChannelLog channelLog, BootProperties properties, StreamProperties streamProperties,
+              ObjectMapper json) {
+        this.json = json;
         this.axon = axon;
         this.channelLog = channelLog;
         this.properties = properties;
         this.streamProperties = streamProperties;
     }
 
-    public Mono<BootView> boot(String teamId, Caller caller) {
-        return team(teamId).map(team -> team.boot(caller));
+    /** The caller's boot as JSON, {@link BootView}'s shape. */
+    public Mono<byte[]> boot(String teamId, Caller caller) {
+        return team(teamId).map(team -> team.boot(caller, json));
     }
 
     public Mono<Boolean> isMember(String teamId, String userId) {

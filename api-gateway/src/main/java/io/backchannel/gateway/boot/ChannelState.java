@@ -23,6 +23,8 @@ final class ChannelState {
     private final Map<String, Long> joinSeqs = new HashMap<>();
     private final SeqList posts = new SeqList();
     private final Map<String, SeqList> ownPosts = new HashMap<>();
+    /** The shared head of this channel's boot entry, written on the first boot after a change. */
+    private byte[] bootHead;
 
     ChannelState(String channelId) {
         this.channelId = channelId;
@@ -52,8 +54,16 @@ final class ChannelState {
         return joinSeqs.get(userId);
     }
 
+    byte[] bootHead() {
+        if (bootHead == null) {
+            bootHead = BootJson.head(channelId, name, isPrivate, memberCount(), lastSeq);
+        }
+        return bootHead;
+    }
+
     /** Applies the next event of the log; the caller hands them over in order, from seq 0. */
     void apply(ChannelEvent event) {
+        bootHead = null;
         if (event instanceof ChannelCreatedEvent created) {
             name = created.name();
             isPrivate = created.isPrivate();

@@ -1,6 +1,8 @@
 package io.backchannel.gateway.boot;
 
 import io.backchannel.api.Rejection;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backchannel.api.channel.ChannelCreatedEvent;
 import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.api.team.BootView;
 import io.backchannel.api.team.TeamDirectory;
@@ -10,7 +12,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,6 +33,8 @@ final class TeamState {
     private final String epoch = UUID.randomUUID().toString().substring(0, 8);
     private final Set<String> members = new HashSet<>();
     private final Map<String, ChannelState> channels = new HashMap<>();
+    /** The named channels in boot order (by name); rebuilt after a channel is created. */
+    private List<ChannelState> byName = List.of();
     private final Map<String, Map<String, Long>> markers = new HashMap<>();
     private final Sinks.Many<Object> applied = Sinks.many().multicast().directBestEffort();
     private long version;
@@ -61,6 +64,10 @@ final class TeamState {
         ChannelState channel = channels.computeIfAbsent(event.channelId(), ChannelState::new);
         if (event.seq() == channel.lastSeq() + 1) {
             channel.apply(event);
+            if (event instanceof ChannelCreatedEvent) {
+                byName = channels.values().stream().filter(named -> named.name() != null)
+                        .sorted(Comparator.comparing(ChannelState::name)).toList();
+            }
             changed(event);
         }
     }
@@ -110,28 +117,25 @@ final class TeamState {
                 .then();
     }
 
-    synchronized BootView boot(Caller caller) {
+    /** The caller's boot as JSON: see {@link BootJson} for why it is not written by Jackson. */
+    synchronized byte[] boot(Caller caller, ObjectMapper json) {
         if (!members.contains(caller.userId())) {
             throw Rejection.forbidden("you are not a member of this team").exception();
         }
         Map<String, Long> read = markers.getOrDefault(caller.userId(), Map.of());
-        List<BootView.Channel> visible = new ArrayList<>();
-        for (ChannelState channel : channels.values()) {
-            if (channel.name() == null) {
-                continue;
-            }
+        BootJson boot = new BootJson(json, new BootView.Team(teamId, name, members.size()),
+                new BootView.Self(caller.userId(), caller.username(), caller.displayName()), byName.size());
+        for (ChannelState channel : byName) {
             Long joinSeq = channel.joinSeq(caller.userId());
-            if (joinSeq == null && channel.isPrivate()) {
+            if (joinSeq == null) {
+                if (!channel.isPrivate()) {
+                    boot.channel(channel.bootHead());
+                }
                 continue;
             }
-            long lastRead = joinSeq == null ? -1 : Math.max(joinSeq, read.getOrDefault(channel.channelId(), -1L));
-            long unread = joinSeq == null ? 0 : channel.unreadAfter(lastRead, caller.userId());
-            visible.add(new BootView.Channel(channel.channelId(), channel.name(), channel.isPrivate(),
-                    channel.memberCount(), channel.lastSeq(), joinSeq != null, lastRead, unread));
+            long lastRead = Math.max(joinSeq, read.getOrDefault(channel.channelId(), -1L));
+            boot.channel(channel.bootHead(), lastRead, channel.unreadAfter(lastRead, caller.userId()));
         }
-        visible.sort(Comparator.comparing(BootView.Channel::name));
-        return new BootView(new BootView.Team(teamId, name, members.size()),
-                new BootView.Self(caller.userId(), caller.username(), caller.displayName()), visible,
-                epoch + "." + version);
+        return boot.finish(epoch + "." + version);
     }
 }

@@ -9,6 +9,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.concurrent.Queues;
 
 import java.util.Optional;
@@ -29,6 +30,9 @@ public class ChannelStreams {
     private final ChannelLog log;
     private final AxonClient axon;
     private final StreamProperties properties;
+    /** Events a listener's worker takes from its buffer at a time: small, so the buffer stays the bound. */
+    private static final int DRAIN_PREFETCH = 16;
+
     private final Set<Queue<ChannelEvent>> buffers = ConcurrentHashMap.newKeySet();
 
     ChannelStreams(ChannelFeeds feeds, ChannelLog log, AxonClient axon, StreamProperties properties) {
@@ -55,6 +59,10 @@ public class ChannelStreams {
                 }
             });
             return buffer.asFlux()
+                    // The feed hands events over on the thread that emitted them, the projections' own: each
+                    // listener drains on a worker of its own instead, so delivering to a thousand listeners
+                    // is spread over the cores and never holds the projections up.
+                    .publishOn(Schedulers.parallel(), DRAIN_PREFETCH)
                     .doOnError(Overflow.class, overflow -> live.dispose())
                     .map(Optional::of)
                     .startWith(Optional.<ChannelEvent>empty())
