@@ -34,7 +34,29 @@ interface StreamTransport {
         return switch (name) {
             case "sse" -> new SseTransport(baseUrl);
             case "ws" -> new WsTransport(baseUrl);
-            default -> throw new BenchException("unknown transport '" + name + "' (sse|ws)");
+            case "mixed" -> mixed(new SseTransport(baseUrl), new WsTransport(baseUrl));
+            default -> throw new BenchException("unknown transport '" + name + "' (sse|ws|mixed)");
+        };
+    }
+
+    /**
+     * Half the subscribers on each transport: each subscriber (known by its token) gets the next one in
+     * turn when it first opens, and keeps it when it resumes.
+     */
+    private static StreamTransport mixed(StreamTransport sse, StreamTransport ws) {
+        java.util.Map<String, StreamTransport> chosen = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicLong turn = new java.util.concurrent.atomic.AtomicLong();
+        return new StreamTransport() {
+            @Override
+            public String name() {
+                return "mixed";
+            }
+
+            @Override
+            public Connection open(String channelId, String token, long afterSeq, Listener listener) {
+                return chosen.computeIfAbsent(token, t -> turn.getAndIncrement() % 2 == 0 ? sse : ws)
+                        .open(channelId, token, afterSeq, listener);
+            }
         };
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class Projections {
 
-    /** How long a projection waits for one write before the batch fails and is retried. */
+    /** How long the processor waits for an event's writes before the batch fails and is retried. */
     public static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     /** The one tracking processing group of the query side: a single segment keeps cross-channel order. */

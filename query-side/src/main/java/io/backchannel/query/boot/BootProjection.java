@@ -12,6 +12,7 @@ import io.backchannel.api.team.MemberJoinedTeamEvent;
 import io.backchannel.api.team.TeamDirectory;
 import io.backchannel.api.team.TeamIds;
 import io.backchannel.api.team.TeamUpdate;
+import io.backchannel.query.EventWrites;
 import io.backchannel.query.Projections;
 import io.backchannel.query.channel.ChannelDirectoryProjection;
 import io.backchannel.query.member.MemberProjection;
@@ -32,7 +33,6 @@ import reactor.core.publisher.Mono;
 import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 
-import static io.backchannel.query.Projections.WRITE_TIMEOUT;
 import static io.backchannel.query.Projections.byId;
 import static io.backchannel.query.Projections.pairId;
 
@@ -75,14 +75,13 @@ public class BootProjection {
 
     @EventHandler
     void on(ReadMarkerMovedEvent event) {
-        mongo.upsert(Query.query(Criteria.where("_id").is(pairId(event.channelId(), event.userId()))
+        EventWrites.submit(mongo.upsert(Query.query(Criteria.where("_id").is(pairId(event.channelId(), event.userId()))
                                 .and("seq").lt(event.seq())),
                         new Update().set("seq", event.seq()).set("teamId", event.teamId())
                                 .set("channelId", event.channelId()).set("userId", event.userId()),
                         READ_MARKERS)
                 // A marker already further on fails the guard, and the upsert's insert then hits the key: nothing to do.
-                .onErrorResume(DuplicateKeyException.class, alreadyLater -> Mono.empty())
-                .block(WRITE_TIMEOUT);
+                .onErrorResume(DuplicateKeyException.class, alreadyLater -> Mono.empty()));
         emit(TeamUpdate.of(event.teamId(),
                 new TeamDirectory.ReadMarker(event.userId(), event.channelId(), event.seq())));
     }

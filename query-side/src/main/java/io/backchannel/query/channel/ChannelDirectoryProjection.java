@@ -8,6 +8,7 @@ import io.backchannel.api.channel.FetchChannelAccessQuery;
 import io.backchannel.api.channel.FollowChannelQuery;
 import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.api.channel.MemberLeftChannelEvent;
+import io.backchannel.query.EventWrites;
 import io.backchannel.query.Projections;
 import io.backchannel.query.member.MemberProjection;
 import org.axonframework.config.ProcessingGroup;
@@ -57,7 +58,7 @@ public class ChannelDirectoryProjection {
         Update insert = new Update().setOnInsert("teamId", event.teamId()).setOnInsert("name", event.name())
                 .setOnInsert("private", event.isPrivate()).setOnInsert("memberCount", 1L)
                 .setOnInsert("lastSeq", event.seq());
-        mongo.upsert(byId(event.channelId()), insert, CHANNELS).block(WRITE_TIMEOUT);
+        EventWrites.submit(mongo.upsert(byId(event.channelId()), insert, CHANNELS));
         saveMember(event.channelId(), event.userId(), event.seq());
     }
 
@@ -69,7 +70,7 @@ public class ChannelDirectoryProjection {
 
     @EventHandler
     void on(MemberLeftChannelEvent event) {
-        mongo.remove(byId(pairId(event.channelId(), event.userId())), CHANNEL_MEMBERS).block(WRITE_TIMEOUT);
+        EventWrites.submit(mongo.remove(byId(pairId(event.channelId(), event.userId())), CHANNEL_MEMBERS));
         advance(event, -1);
     }
 
@@ -127,8 +128,8 @@ public class ChannelDirectoryProjection {
     }
 
     private void saveMember(String channelId, String userId, long joinSeq) {
-        mongo.save(new Document("_id", pairId(channelId, userId)).append("channelId", channelId)
-                .append("userId", userId).append("joinSeq", joinSeq), CHANNEL_MEMBERS).block(WRITE_TIMEOUT);
+        EventWrites.submit(mongo.save(new Document("_id", pairId(channelId, userId)).append("channelId", channelId)
+                .append("userId", userId).append("joinSeq", joinSeq), CHANNEL_MEMBERS));
     }
 
     private void advance(ChannelEvent event, long memberDelta) {
@@ -136,7 +137,7 @@ public class ChannelDirectoryProjection {
         if (memberDelta != 0) {
             update.inc("memberCount", memberDelta);
         }
-        mongo.updateFirst(Query.query(Criteria.where("_id").is(event.channelId()).and("lastSeq").lt(event.seq())),
-                update, CHANNELS).block(WRITE_TIMEOUT);
+        EventWrites.submit(mongo.updateFirst(
+                Query.query(Criteria.where("_id").is(event.channelId()).and("lastSeq").lt(event.seq())), update, CHANNELS));
     }
 }

@@ -6,6 +6,7 @@ import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.api.channel.EventPage;
 import io.backchannel.api.channel.FetchEventsQuery;
 import io.backchannel.api.channel.FollowChannelQuery;
+import io.backchannel.query.EventWrites;
 import io.backchannel.query.Projections;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -23,7 +24,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import static io.backchannel.query.Projections.WRITE_TIMEOUT;
 import static io.backchannel.query.Projections.seqId;
 import static io.backchannel.query.Projections.seqIds;
 
@@ -56,7 +56,7 @@ public class ChannelLogProjection {
                 .append("seq", event.seq())
                 .append("type", event.type())
                 .append("json", write(event));
-        mongo.save(document, COLLECTION).block(WRITE_TIMEOUT);
+        EventWrites.submit(mongo.save(document, COLLECTION));
         emitter.emit(FollowChannelQuery.class, query -> query.channelId().equals(event.channelId()), event);
     }
 

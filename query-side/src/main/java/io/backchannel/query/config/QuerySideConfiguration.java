@@ -1,6 +1,7 @@
 package io.backchannel.query.config;
 
 import io.backchannel.api.evolution.EventEvolution;
+import io.backchannel.query.EventWrites;
 import io.backchannel.query.Projections;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.config.ConfigurerModule;
@@ -72,6 +73,7 @@ public class QuerySideConfiguration {
                                 .andInitialSegmentsCount(1)
                                 .andBatchSize(properties.batchSize()))
                 .registerTransactionManager(Projections.GROUP, c -> NoTransactionManager.instance())
+                .registerHandlerInterceptor(Projections.GROUP, c -> EventWrites.gatherPerEvent())
                 .registerListenerInvocationErrorHandler(Projections.GROUP, c -> PropagatingErrorHandler.instance());
     }
 }

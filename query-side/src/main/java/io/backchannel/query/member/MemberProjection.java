@@ -3,6 +3,7 @@ package io.backchannel.query.member;
 import io.backchannel.api.account.AccountCreatedEvent;
 import io.backchannel.api.team.MemberJoinedTeamEvent;
 import io.backchannel.api.team.TeamCreatedEvent;
+import io.backchannel.query.EventWrites;
 import io.backchannel.query.Projections;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -25,7 +26,6 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 
-import static io.backchannel.query.Projections.WRITE_TIMEOUT;
 import static io.backchannel.query.Projections.byId;
 import static io.backchannel.query.Projections.pairId;
 
@@ -50,24 +50,23 @@ public class MemberProjection {
 
     @EventHandler
     void on(AccountCreatedEvent event) {
-        mongo.save(new Document("_id", event.userId()).append("username", event.username())
-                .append("displayName", event.displayName()), USERS).block(WRITE_TIMEOUT);
+        EventWrites.submit(mongo.save(new Document("_id", event.userId()).append("username", event.username())
+                .append("displayName", event.displayName()), USERS));
     }
 
     @EventHandler
     void on(TeamCreatedEvent event, @SequenceNumber long seq) {
         Update insert = new Update().setOnInsert("name", event.name()).setOnInsert("memberCount", 0L)
                 .setOnInsert("appliedSeq", seq);
-        mongo.upsert(Query.query(Criteria.where("_id").is(event.teamId())), insert, TEAMS).block(WRITE_TIMEOUT);
+        EventWrites.submit(mongo.upsert(Query.query(Criteria.where("_id").is(event.teamId())), insert, TEAMS));
     }
 
     @EventHandler
     void on(MemberJoinedTeamEvent event, @SequenceNumber long seq) {
-        mongo.save(new Document("_id", pairId(event.teamId(), event.userId())).append("teamId", event.teamId())
-                .append("userId", event.userId()).append("ts", event.ts().toString()), TEAM_MEMBERS)
-                .block(WRITE_TIMEOUT);
-        mongo.updateFirst(Query.query(Criteria.where("_id").is(event.teamId()).and("appliedSeq").lt(seq)),
-                new Update().set("appliedSeq", seq).inc("memberCount", 1L), TEAMS).block(WRITE_TIMEOUT);
+        EventWrites.submit(mongo.save(new Document("_id", pairId(event.teamId(), event.userId()))
+                .append("teamId", event.teamId()).append("userId", event.userId()).append("ts", event.ts().toString()), TEAM_MEMBERS));
+        EventWrites.submit(mongo.updateFirst(Query.query(Criteria.where("_id").is(event.teamId()).and("appliedSeq").lt(seq)),
+                new Update().set("appliedSeq", seq).inc("memberCount", 1L), TEAMS));
     }
 
     public Mono<Boolean> isTeamMember(String teamId, String userId) {

@@ -18,6 +18,7 @@ import io.backchannel.api.message.MessagePage;
 import io.backchannel.api.message.MessagePostedEvent;
 import io.backchannel.api.message.MessageView;
 import io.backchannel.api.channel.ChannelView;
+import io.backchannel.query.EventWrites;
 import io.backchannel.query.Projections;
 import io.backchannel.query.channel.ChannelDirectoryProjection;
 import org.axonframework.config.ProcessingGroup;
@@ -35,7 +36,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import static io.backchannel.query.Projections.WRITE_TIMEOUT;
 import static io.backchannel.query.Projections.byId;
 import static io.backchannel.query.Projections.seqId;
 import static io.backchannel.query.Projections.seqIds;
@@ -63,10 +63,9 @@ public class MessageHistoryProjection {
     @EventHandler
     void on(MessagePostedEvent event) {
         MessageState message = new MessageState(event);
-        mongo.insert(message.toDocument(seqId(event.channelId(), event.seq())), COLLECTION)
+        EventWrites.submit(mongo.insert(message.toDocument(seqId(event.channelId(), event.seq())), COLLECTION)
                 // Delivered before: the message is already there, exactly as this would write it.
-                .onErrorResume(DuplicateKeyException.class, again -> Mono.empty())
-                .block(WRITE_TIMEOUT);
+                .onErrorResume(DuplicateKeyException.class, again -> Mono.empty()));
         if (event.threadSeq() != null) {
             change(event.channelId(), event.threadSeq(), parent -> parent.replied(event.seq()));
         }
@@ -95,11 +94,10 @@ public class MessageHistoryProjection {
     /** Loads a message, applies the change and stores it, unless the change was already applied. */
     private void change(String channelId, long seq, Predicate<MessageState> change) {
         String id = seqId(channelId, seq);
-        mongo.findOne(byId(id), Document.class, COLLECTION)
+        EventWrites.submit(mongo.findOne(byId(id), Document.class, COLLECTION)
                 .map(MessageState::of)
                 .filter(change)
-                .flatMap(message -> mongo.save(message.toDocument(id), COLLECTION))
-                .block(WRITE_TIMEOUT);
+                .flatMap(message -> mongo.save(message.toDocument(id), COLLECTION)));
     }
 
     @QueryHandler

@@ -7,6 +7,7 @@ import io.backchannel.api.message.MessagePage;
 import io.backchannel.api.message.MessagePostedEvent;
 import io.backchannel.api.message.SearchMessagesQuery;
 import io.backchannel.api.message.SearchTerms;
+import io.backchannel.query.EventWrites;
 import io.backchannel.query.Projections;
 import io.backchannel.query.channel.ChannelDirectoryProjection;
 import io.backchannel.query.message.MessageHistoryProjection;
@@ -27,7 +28,6 @@ import reactor.core.publisher.Mono;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import static io.backchannel.query.Projections.WRITE_TIMEOUT;
 import static io.backchannel.query.Projections.byId;
 import static io.backchannel.query.Projections.seqId;
 
@@ -68,20 +68,20 @@ public class SearchProjection implements SmartInitializingSingleton {
                 .setOnInsert("channelId", event.channelId()).setOnInsert("seq", event.seq())
                 .setOnInsert("ts", event.ts().toString()).setOnInsert("terms", SearchTerms.of(event.text()))
                 .setOnInsert("changedSeq", event.seq());
-        mongo.upsert(byId(seqId(event.channelId(), event.seq())), entry, COLLECTION).block(WRITE_TIMEOUT);
+        EventWrites.submit(mongo.upsert(byId(seqId(event.channelId(), event.seq())), entry, COLLECTION));
     }
 
     @EventHandler
     void on(MessageEditedEvent event) {
         Query older = Query.query(Criteria.where("_id").is(seqId(event.channelId(), event.messageSeq()))
                 .and("changedSeq").lt(event.seq()));
-        mongo.updateFirst(older, new Update().set("terms", SearchTerms.of(event.text())).set("changedSeq", event.seq()),
-                COLLECTION).block(WRITE_TIMEOUT);
+        EventWrites.submit(mongo.updateFirst(older,
+                new Update().set("terms", SearchTerms.of(event.text())).set("changedSeq", event.seq()), COLLECTION));
     }
 
     @EventHandler
     void on(MessageDeletedEvent event) {
-        mongo.remove(byId(seqId(event.channelId(), event.messageSeq())), COLLECTION).block(WRITE_TIMEOUT);
+        EventWrites.submit(mongo.remove(byId(seqId(event.channelId(), event.messageSeq())), COLLECTION));
     }
 
     @QueryHandler
