@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param readYourWrites  how long a membership or channel write waits for the projections to show it
  *                        before answering anyway (default 5 s)
  * @param catchUpPage     events per history read when a subscriber catches up (default 200)
+ * @param sharedPages     full history pages this node keeps, so that subscribers catching up on the same
+ *                        range (a reconnect storm) read it from the projections once (default 200 pages,
+ *                        40,000 events at the default page size)
  */
 @ConfigurationProperties("backchannel.stream")
 public record StreamProperties(@DefaultValue("1024") int bufferSize,
@@ -24,5 +27,6 @@ public record StreamProperties(@DefaultValue("1024") int bufferSize,
                                @DefaultValue("15s") Duration keepalive,
                                @DefaultValue("30s") Duration idleFeedGrace,
                                @DefaultValue("5s") Duration readYourWrites,
-                               @DefaultValue("200") int catchUpPage) {
+                               @DefaultValue("200") int catchUpPage,
+                               @DefaultValue("200") int sharedPages) {
 }
