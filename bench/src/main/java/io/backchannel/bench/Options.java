@@ -41,7 +41,7 @@ final class Options {
         flag("results-dir", "bench-results", "where the JSON lines (results.jsonl) and JFR files go");
         flag("time-limit", "20m", "hard wall-clock limit for the whole run; the bench kills its server and exits");
         flag("setup-concurrency", "16", "parallel requests while creating users, channels and memberships");
-        flag("transport", "sse", "subscriber transport for fanout/reconnect/idle: sse|ws");
+        flag("transport", "sse", "subscriber transport for fanout/reconnect/idle: sse|ws, or mixed (half each, as issue 8 asks for fan-out)");
         // send
         flag("duration", "10s", "send: measured time per phase");
         flag("warmup", "5s", "send: unmeasured warm-up per phase (its sends are still verified)");

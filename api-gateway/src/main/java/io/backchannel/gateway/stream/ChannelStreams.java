@@ -10,7 +10,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.concurrent.Queues;
 
 import java.util.Optional;
 import java.util.Queue;
@@ -50,7 +49,7 @@ public class ChannelStreams {
     public Flux<ChannelEvent> follow(String channelId, long afterSeq, String viewerId) {
         return Flux.defer(() -> {
             Cursor cursor = new Cursor(afterSeq);
-            Queue<ChannelEvent> queue = Queues.<ChannelEvent>get(properties.bufferSize()).get();
+            Queue<ChannelEvent> queue = new BoundedQueue<>(properties.bufferSize());
             buffers.add(queue);
             Sinks.Many<ChannelEvent> buffer = Sinks.many().unicast().onBackpressureBuffer(queue);
             Disposable live = feeds.live(channelId).subscribe(event -> {

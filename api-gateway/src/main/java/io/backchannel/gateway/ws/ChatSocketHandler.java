@@ -16,6 +16,7 @@ import io.backchannel.gateway.ratelimit.RateLimiter;
 import io.backchannel.gateway.security.Caller;
 import io.backchannel.gateway.security.ChannelReadAccess;
 import io.backchannel.gateway.signal.Signals;
+import io.backchannel.gateway.stream.BoundedQueue;
 import io.backchannel.gateway.stream.ChannelStreams;
 import io.backchannel.gateway.stream.Presence;
 import io.backchannel.gateway.stream.SlowConsumerException;
@@ -49,6 +50,8 @@ class ChatSocketHandler implements WebSocketHandler {
     private static final String TRANSPORT = "ws";
     /** Replies and signals waiting for a slow client; beyond this, signals are dropped (they are ephemeral). */
     private static final int CONTROL_BUFFER = 256;
+    /** Slots the queue of newly subscribed channels grows by. */
+    private static final int SUBSCRIBE_CHUNK = 8;
 
     private final ObjectMapper json;
     private final ChannelReadAccess readAccess;
@@ -92,9 +95,13 @@ class ChatSocketHandler implements WebSocketHandler {
         private final WebSocketSession session;
         private final Caller caller;
         private final Instant connectedAt = Instant.now();
+        // Both buffers are nearly always empty, so they take memory only as they fill: a connection's own
+        // fixed cost is what decides how many idle clients a gateway holds.
         private final Sinks.Many<Object> control = Sinks.many().unicast()
-                .onBackpressureBuffer(Queues.get(CONTROL_BUFFER).get());
-        private final Sinks.Many<Flux<Object>> channelFrames = Sinks.many().unicast().onBackpressureBuffer();
+                .onBackpressureBuffer(new BoundedQueue<>(CONTROL_BUFFER));
+        /** One entry per subscribe frame (rate limited), taken at once by the merge below: never long. */
+        private final Sinks.Many<Flux<Object>> channelFrames = Sinks.many().unicast()
+                .onBackpressureBuffer(Queues.<Flux<Object>>unbounded(SUBSCRIBE_CHUNK).get());
         private final Map<String, Sinks.Empty<Void>> subscriptions = new ConcurrentHashMap<>();
         private volatile List<String> teamIds = List.of();
 

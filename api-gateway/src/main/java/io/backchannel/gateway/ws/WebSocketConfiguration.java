@@ -1,9 +1,11 @@
 package io.backchannel.gateway.ws;
 
+import io.micrometer.observation.ObservationPredicate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
@@ -33,6 +35,17 @@ public class WebSocketConfiguration {
         SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of("/api/ws", handler), Ordered.HIGHEST_PRECEDENCE);
         mapping.setCorsConfigurations(Map.of("/api/ws", origins));
         return mapping;
+    }
+
+    /**
+     * No {@code http.server.requests} observation of a WebSocket upgrade: it would last as long as the
+     * connection, holding its context, key values and timers all along, and record
+     * connection lifetimes as request latencies. {@code backchannel_stream_connections} counts them instead.
+     */
+    @Bean
+    ObservationPredicate webSocketUpgradesUnobserved() {
+        return (name, context) -> !(context instanceof ServerRequestObservationContext request
+                && "websocket".equalsIgnoreCase(request.getCarrier().getHeaders().getUpgrade()));
     }
 
     @Bean
