@@ -2,6 +2,7 @@ package io.backchannel.gateway.stream;
 
 import io.backchannel.api.signal.Signal;
 import io.backchannel.gateway.signal.Signals;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,13 +32,15 @@ public class Presence implements SmartLifecycle {
     public static final String AWAY = "away";
     static final Duration HEARTBEAT = Duration.ofSeconds(20);
     static final Duration EXPIRY = HEARTBEAT.multipliedBy(3);
+    /** Users named in one heartbeat signal, so that a signal stays small however many are online. */
+    static final int BEAT_SIZE = 1_000;
 
     /** A user's presence changed, as seen from this node. */
     public record Change(String userId, String presence) {
     }
 
     private final Signals signals;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final ConcurrentMap<String, Integer> localStreams = new ConcurrentHashMap<>();
     /** user to node to the time that node's word on them expires. */
     private final Map<String, Map<String, Instant>> nodesOnline = new HashMap<>();
@@ -44,8 +48,14 @@ public class Presence implements SmartLifecycle {
     private Disposable listening;
     private Disposable heartbeat;
 
+    @Autowired
     Presence(Signals signals) {
+        this(signals, Clock.systemUTC());
+    }
+
+    Presence(Signals signals, Clock clock) {
         this.signals = signals;
+        this.clock = clock;
     }
 
     public void opened(String userId) {
@@ -77,25 +87,39 @@ public class Presence implements SmartLifecycle {
     }
 
     private synchronized void heard(Signal signal) {
-        String before = of(signal.userId());
-        Map<String, Instant> nodes = nodesOnline.computeIfAbsent(signal.userId(), user -> new HashMap<>());
-        if (signal.online()) {
-            nodes.put(signal.nodeId(), clock.instant().plus(EXPIRY));
+        List<String> users = signal.kind() == Signal.Kind.HEARTBEAT ? signal.userIds() : List.of(signal.userId());
+        users.forEach(userId -> heard(userId, signal.nodeId(), signal.online()));
+    }
+
+    private void heard(String userId, String nodeId, boolean online) {
+        String before = of(userId);
+        Map<String, Instant> nodes = nodesOnline.computeIfAbsent(userId, user -> new HashMap<>());
+        if (online) {
+            nodes.put(nodeId, clock.instant().plus(EXPIRY));
         } else {
-            nodes.remove(signal.nodeId());
+            nodes.remove(nodeId);
         }
         if (nodes.isEmpty()) {
-            nodesOnline.remove(signal.userId());
+            nodesOnline.remove(userId);
         }
-        String after = of(signal.userId());
+        String after = of(userId);
         if (!before.equals(after)) {
-            changes.tryEmitNext(new Change(signal.userId(), after));
+            changes.tryEmitNext(new Change(userId, after));
         }
     }
 
-    /** Repeats this node's online users, and lets other nodes' silent words expire. */
-    private void beat() {
-        localStreams.keySet().forEach(userId -> signals.publish(Signal.presence(userId, signals.nodeId(), true)));
+    /**
+     * Repeats this node's online users, to itself and to the other nodes, in a few signals rather than one
+     * per user (10,000 users would be 10,000 relayed signals every beat), and lets silent words expire.
+     */
+    void beat() {
+        List<String> online = List.copyOf(localStreams.keySet());
+        for (int from = 0; from < online.size(); from += BEAT_SIZE) {
+            Signal beat = Signal.heartbeat(signals.nodeId(),
+                    online.subList(from, Math.min(online.size(), from + BEAT_SIZE)));
+            heard(beat);
+            signals.publish(beat);
+        }
         synchronized (this) {
             Instant now = clock.instant();
             for (String userId : Set.copyOf(nodesOnline.keySet())) {
@@ -113,7 +137,7 @@ public class Presence implements SmartLifecycle {
     @Override
     public void start() {
         listening = signals.incoming()
-                .filter(signal -> signal.kind() == Signal.Kind.PRESENCE && !signals.nodeId().equals(signal.nodeId()))
+                .filter(signal -> signal.kind() != Signal.Kind.TYPING && !signals.nodeId().equals(signal.nodeId()))
                 .subscribe(this::heard);
         heartbeat = Flux.interval(HEARTBEAT, HEARTBEAT).subscribe(tick -> beat());
     }

@@ -1,0 +1,126 @@
+package io.backchannel.gateway.stream;
+
+import io.backchannel.api.signal.Signal;
+import io.backchannel.gateway.signal.Signals;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import reactor.core.publisher.Sinks;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.clearInvocations;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/** Presence across gateway nodes: what a node says of its own users, and what it believes of the others'. */
+class PresenceTest {
+
+    private final TestClock clock = new TestClock();
+    private final Signals signals = mock(Signals.class);
+    private final Sinks.Many<Signal> fromOtherNodes = Sinks.many().multicast().directBestEffort();
+    private Presence presence;
+
+    @BeforeEach
+    void start() {
+        when(signals.nodeId()).thenReturn("this-node");
+        when(signals.incoming()).thenReturn(fromOtherNodes.asFlux());
+        presence = new Presence(signals, clock);
+        presence.start();
+    }
+
+    @AfterEach
+    void stop() {
+        presence.stop();
+    }
+
+    @Test
+    void aUserWithAnOpenStreamStaysOnlineForAsLongAsItIsOpen() {
+        presence.opened("ann");
+        for (int beat = 0; beat < 10; beat++) {
+            clock.advance(Presence.HEARTBEAT);
+            presence.beat();
+            assertThat(presence.of("ann")).as("after %d heartbeats", beat + 1).isEqualTo(Presence.ONLINE);
+        }
+        presence.closed("ann");
+        assertThat(presence.of("ann")).isEqualTo(Presence.AWAY);
+    }
+
+    @Test
+    void aHeartbeatNamesEveryOnlineUserInAFewSignalsNotOnePerUser() {
+        int users = 2 * Presence.BEAT_SIZE + 1;
+        IntStream.range(0, users).forEach(i -> presence.opened("user-" + i));
+        clearInvocations(signals);
+
+        presence.beat();
+
+        ArgumentCaptor<Signal> published = ArgumentCaptor.forClass(Signal.class);
+        verify(signals, atLeastOnce()).publish(published.capture());
+        assertThat(published.getAllValues()).hasSize(3)
+                .allSatisfy(beat -> assertThat(beat.kind()).isEqualTo(Signal.Kind.HEARTBEAT));
+        assertThat(published.getAllValues().stream().flatMap(beat -> beat.userIds().stream()))
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, users).mapToObj(i -> "user-" + i).toList());
+    }
+
+    @Test
+    void anotherNodesUsersAreOnlineWhileItsHeartbeatsGoOnAndAwaySoonAfterTheyStop() {
+        fromOtherNodes.tryEmitNext(Signal.presence("bob", "other-node", true));
+        assertThat(presence.of("bob")).isEqualTo(Presence.ONLINE);
+
+        for (int beat = 0; beat < 5; beat++) {
+            clock.advance(Presence.HEARTBEAT);
+            fromOtherNodes.tryEmitNext(Signal.heartbeat("other-node", List.of("bob")));
+            presence.beat();
+            assertThat(presence.of("bob")).as("after %d heartbeats", beat + 1).isEqualTo(Presence.ONLINE);
+        }
+
+        clock.advance(Presence.EXPIRY);
+        presence.beat();
+        assertThat(presence.of("bob")).as("the other node fell silent").isEqualTo(Presence.AWAY);
+    }
+
+    @Test
+    void aUserOnlineOnTwoNodesIsAwayOnlyWhenBothSayTheyLeft() {
+        presence.opened("cat");
+        fromOtherNodes.tryEmitNext(Signal.presence("cat", "other-node", true));
+
+        presence.closed("cat");
+        assertThat(presence.of("cat")).isEqualTo(Presence.ONLINE);
+
+        fromOtherNodes.tryEmitNext(Signal.presence("cat", "other-node", false));
+        assertThat(presence.of("cat")).isEqualTo(Presence.AWAY);
+    }
+
+    private static final class TestClock extends Clock {
+        private Instant now = Instant.parse("2026-11-29T00:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
