@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.gateway.metrics.GatewayMetrics;
 import io.backchannel.gateway.security.Caller;
+import io.backchannel.gateway.stream.EventJson;
 import io.backchannel.gateway.stream.Presence;
 import io.backchannel.gateway.stream.SlowConsumerException;
 import io.backchannel.gateway.stream.StreamProperties;
@@ -32,12 +33,15 @@ class EventStreams {
     private final ObjectMapper json;
     private final GatewayMetrics metrics;
     private final Presence presence;
+    private final EventJson eventJson;
 
-    EventStreams(StreamProperties properties, ObjectMapper json, GatewayMetrics metrics, Presence presence) {
+    EventStreams(StreamProperties properties, ObjectMapper json, GatewayMetrics metrics, Presence presence,
+                 EventJson eventJson) {
         this.properties = properties;
         this.json = json;
         this.metrics = metrics;
         this.presence = presence;
+        this.eventJson = eventJson;
     }
 
     /** The response for {@code events}, each written with the {@code id} that {@code idOf} gives it. */
@@ -45,7 +49,7 @@ class EventStreams {
         Instant connectedAt = Instant.now();
         Flux<ServerSentEvent<String>> frames = events
                 .doOnNext(event -> metrics.delivered(connectedAt, event.ts()))
-                .map(event -> ServerSentEvent.builder(write(event)).id(idOf.apply(event)).event(event.type()).build())
+                .map(event -> ServerSentEvent.builder(eventJson.of(event)).id(idOf.apply(event)).event(event.type()).build())
                 .onErrorResume(SlowConsumerException.class, slow -> Mono.just(ServerSentEvent.builder(write(Map.of(
                         "type", "resync", "channelId", slow.channelId(), "afterSeq", slow.afterSeq())))
                         .event("resync").build()));

@@ -18,6 +18,7 @@ import io.backchannel.gateway.security.ChannelReadAccess;
 import io.backchannel.gateway.signal.Signals;
 import io.backchannel.gateway.stream.BoundedQueue;
 import io.backchannel.gateway.stream.ChannelStreams;
+import io.backchannel.gateway.stream.EventJson;
 import io.backchannel.gateway.stream.Presence;
 import io.backchannel.gateway.stream.SlowConsumerException;
 import org.slf4j.Logger;
@@ -54,6 +55,7 @@ class ChatSocketHandler implements WebSocketHandler {
     private static final int SUBSCRIBE_CHUNK = 8;
 
     private final ObjectMapper json;
+    private final EventJson eventJson;
     private final ChannelReadAccess readAccess;
     private final ChannelStreams streams;
     private final MessageSender sender;
@@ -67,8 +69,9 @@ class ChatSocketHandler implements WebSocketHandler {
 
     ChatSocketHandler(ObjectMapper json, ChannelReadAccess readAccess, ChannelStreams streams, MessageSender sender,
                       Signals signals, Presence presence, BootCache bootCache, AxonClient axon, GatewayMetrics metrics,
-                      WebSocketProperties properties, RateLimiter rateLimiter) {
+                      WebSocketProperties properties, RateLimiter rateLimiter, EventJson eventJson) {
         this.json = json;
+        this.eventJson = eventJson;
         this.readAccess = readAccess;
         this.streams = streams;
         this.sender = sender;
@@ -207,7 +210,7 @@ class ChatSocketHandler implements WebSocketHandler {
                 reply(new Frames.Subscribed(channelId, from));
                 Flux<Object> frames = streams.follow(channelId, from, caller.userId())
                         .doOnNext(event -> metrics.delivered(connectedAt, event.ts()))
-                        .<Object>map(Frames.Event::new)
+                        .<Object>map(event -> new Frames.Event(eventJson.of(event)))
                         .onErrorResume(SlowConsumerException.class,
                                 slow -> Mono.just(new Frames.Resync(slow.channelId(), slow.afterSeq())))
                         .takeUntilOther(stop.asMono())

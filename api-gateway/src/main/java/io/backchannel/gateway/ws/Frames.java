@@ -1,6 +1,6 @@
 package io.backchannel.gateway.ws;
 
-import io.backchannel.api.channel.ChannelEvent;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 
 /** What the server writes on a WebSocket, as API.md names the frames (plus {@code subscribed}, an extension). */
 final class Frames {
@@ -20,8 +20,9 @@ final class Frames {
         }
     }
 
-    record Event(String type, ChannelEvent event) {
-        Event(ChannelEvent event) {
+    /** {@code event} is the event's JSON, written once for all its listeners (see {@code EventJson}). */
+    record Event(String type, @JsonRawValue String event) {
+        Event(String event) {
             this("event", event);
         }
     }
