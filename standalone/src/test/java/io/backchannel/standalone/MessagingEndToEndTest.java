@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,6 +92,55 @@ class MessagingEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> eventStore.queryForObject(
                 "SELECT MAX(sequenceNumber) FROM SnapshotEventEntry WHERE aggregateIdentifier = ?", Long.class,
                 channel), snapshotSeq -> snapshotSeq != null && snapshotSeq >= 1_500);
+    }
+
+    /** A busy channel takes the sends that queue up together (one append); each is still answered on its own. */
+    @Test
+    void sendsThatArriveTogetherAreEachAnsweredOnTheirOwnAndARefusedOneDoesNotRefuseTheOthers() {
+        User owner = api.signUp("owner");
+        String team = api.createTeam(owner);
+        String channel = api.createChannel(owner, team, false);
+        User member = api.signUp("member");
+        api.joinTeam(member, team);
+        api.joinChannel(member, channel);
+        User outsider = api.signUp("outsider");
+        api.joinTeam(outsider, team);
+        Map<String, List<Integer>> statuses = new ConcurrentHashMap<>();
+        Map<String, Long> seqs = new ConcurrentHashMap<>();
+
+        Flux.range(0, 120)
+                .flatMap(i -> {
+                    // per round of four: a send, the same clientMsgId with other text, a duplicate, an outsider's
+                    int round = i / 4;
+                    String id = "burst-" + round;
+                    Mono<Response> send = switch (i % 4) {
+                        case 0, 2 -> api.send(member, channel, id, "text " + round);
+                        case 1 -> api.send(member, channel, id, "other text " + round);
+                        default -> api.send(outsider, channel, "outsider-" + round, "let me in");
+                    };
+                    String key = i % 4 == 3 ? "outsider" : id;
+                    return send.doOnNext(response -> {
+                        statuses.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>())
+                                .add(response.status());
+                        if (response.status() == 201 || response.status() == 200) {
+                            Long earlier = seqs.putIfAbsent(key, response.body().path("seq").asLong());
+                            assertThat(earlier == null || earlier == response.body().path("seq").asLong())
+                                    .as("one seq per clientMsgId: %s", key).isTrue();
+                        }
+                    });
+                }, 120)
+                .blockLast(Duration.ofMinutes(1));
+
+        assertThat(statuses.get("outsider")).hasSize(30).containsOnly(403);
+        for (int round = 0; round < 30; round++) {
+            // The first of the three to be judged is posted (201); a later one with its text is its replay
+            // (200, same seq), one with the other text a conflict (409), whichever order they were judged in.
+            List<Integer> answers = statuses.get("burst-" + round);
+            assertThat(answers).as("round %d", round).hasSize(3).isSubsetOf(200, 201, 409).contains(409)
+                    .filteredOn(status -> status == 201).hasSize(1);
+        }
+        assertThat(seqs).hasSize(30);
+        assertThat(seqs.values()).doesNotHaveDuplicates();
     }
 
     @Test

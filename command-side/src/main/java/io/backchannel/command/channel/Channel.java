@@ -2,6 +2,7 @@ package io.backchannel.command.channel;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import io.backchannel.api.Limits;
+import io.backchannel.api.RejectedException;
 import io.backchannel.api.Rejection;
 import io.backchannel.api.channel.ChannelCreatedEvent;
 import io.backchannel.api.channel.LeaveChannelCommand;
@@ -17,6 +18,8 @@ import io.backchannel.api.message.ReactionAddedEvent;
 import io.backchannel.api.message.ReactionRemovedEvent;
 import io.backchannel.api.message.RemoveReactionCommand;
 import io.backchannel.api.message.SendMessageCommand;
+import io.backchannel.api.message.SendMessagesCommand;
+import io.backchannel.api.message.SendOutcomes;
 import io.backchannel.api.message.SendReceipt;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -24,7 +27,9 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static io.backchannel.command.EventClock.now;
@@ -83,6 +88,23 @@ class Channel {
         apply(new MessagePostedEvent(channelId, seq, ts, messageId(seq), command.clientMsgId(), command.userId(),
                 command.text(), command.threadSeq()));
         return new SendReceipt(messageId(seq), channelId, seq, ts, command.clientMsgId(), false);
+    }
+
+    /** Each send judged as on its own, in order; their events are stored together when the command ends. */
+    @CommandHandler
+    SendOutcomes handle(SendMessagesCommand batch) {
+        List<SendOutcomes.Outcome> outcomes = new ArrayList<>(batch.sends().size());
+        for (SendMessageCommand send : batch.sends()) {
+            try {
+                if (!channelId.equals(send.channelId())) {
+                    throw Rejection.invalid("a batch of sends is for one channel").exception();
+                }
+                outcomes.add(SendOutcomes.Outcome.sent(handle(send)));
+            } catch (RejectedException refused) {
+                outcomes.add(SendOutcomes.Outcome.refused(refused.rejection()));
+            }
+        }
+        return new SendOutcomes(outcomes);
     }
 
     /** Answers the {@code message.edited} event, which is also what the edit endpoint returns. */

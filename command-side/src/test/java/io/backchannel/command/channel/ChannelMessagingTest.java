@@ -2,6 +2,9 @@ package io.backchannel.command.channel;
 
 import io.backchannel.api.channel.MemberLeftChannelEvent;
 import io.backchannel.api.message.MessagePostedEvent;
+import io.backchannel.api.message.SendMessageCommand;
+import io.backchannel.api.message.SendMessagesCommand;
+import io.backchannel.api.message.SendOutcomes;
 import io.backchannel.api.message.SendReceipt;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
@@ -17,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import static io.backchannel.api.Rejection.Kind.CONFLICT;
 import static io.backchannel.api.Rejection.Kind.FORBIDDEN;
@@ -356,6 +360,43 @@ class ChannelMessagingTest {
                     .when(leave("bob"))
                     .expectNoEvents()
                     .expectResultMessagePayload(2L);
+        }
+    }
+
+    @Nested
+    class SendingInABatch {
+
+        @Test
+        void eachSendIsJudgedOnItsOwnInOrderAndOnlyTheAcceptedOnesArePosted() {
+            givenPublicChannelWithAliceAndBob()
+                    .when(new SendMessagesCommand(CHANNEL, List.of(
+                            send("bob", "c-1", "hello"),
+                            send("carol", "c-2", "not a member"),
+                            send("bob", "c-1", "hello"),
+                            send("bob", "c-1", "something else"),
+                            send("alice", "c-3", "hi bob"))))
+                    .expectSuccessfulHandlerExecution()
+                    .expectEvents(postedNow(2, "bob", "c-1", "hello", null), postedNow(3, "alice", "c-3", "hi bob", null))
+                    .expectResultMessagePayloadMatching(predicate((SendOutcomes answer) -> answer.equals(new SendOutcomes(List.of(
+                            SendOutcomes.Outcome.sent(receipt(2, NOW, "c-1", false)),
+                            SendOutcomes.Outcome.refused(answer.outcomes().get(1).refusal()),
+                            SendOutcomes.Outcome.sent(receipt(2, NOW, "c-1", true)),
+                            SendOutcomes.Outcome.refused(answer.outcomes().get(3).refusal()),
+                            SendOutcomes.Outcome.sent(receipt(3, NOW, "c-3", false)))))
+                            && answer.outcomes().get(1).refusal().kind() == FORBIDDEN
+                            && answer.outcomes().get(3).refusal().kind() == CONFLICT));
+        }
+
+        @Test
+        void aSendForAnotherChannelIsRefusedAndTheRestArePosted() {
+            givenPublicChannelWithAliceAndBob()
+                    .when(new SendMessagesCommand(CHANNEL, List.of(
+                            new SendMessageCommand("another-channel", "bob", "c-1", "lost?", null),
+                            send("bob", "c-2", "here"))))
+                    .expectEvents(postedNow(2, "bob", "c-2", "here", null))
+                    .expectResultMessagePayloadMatching(predicate((SendOutcomes answer) ->
+                            answer.outcomes().get(0).refusal().kind() == INVALID
+                                    && answer.outcomes().get(1).equals(SendOutcomes.Outcome.sent(receipt(2, NOW, "c-2", false)))));
         }
     }
 }
