@@ -2,6 +2,7 @@ package io.backchannel.bench;
 
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,15 +39,15 @@ final class ServerMetrics {
         // one meter through the metrics endpoint, much cheaper than a full Prometheus scrape
         poller = Flux.interval(Duration.ofSeconds(1))
                 .onBackpressureDrop()
-                .concatMap(tick -> client.get("/actuator/metrics/backchannel.projection.lag", null)
-                        .onErrorResume(e -> reactor.core.publisher.Mono.empty()), 1)
-                .subscribe(r -> {
-                    if (r.status() == 200) {
-                        for (var m : r.json().path("measurements")) {
-                            maxLag.accumulateAndGet((long) m.path("value").asDouble(), Math::max);
-                        }
-                    }
-                }, error -> { });
+                .concatMap(tick -> projectionLag(client).onErrorResume(e -> Mono.empty()), 1)
+                .subscribe(lag -> maxLag.accumulateAndGet(lag.longValue(), Math::max), error -> { });
+    }
+
+    /** The server's projection lag in events, read through the metrics endpoint; empty if it has none. */
+    private static Mono<Double> projectionLag(Client client) {
+        return client.get("/actuator/metrics/backchannel.projection.lag", null)
+                .filter(r -> r.status() == 200)
+                .map(r -> r.json().path("measurements").path(0).path("value").asDouble());
     }
 
     /**
@@ -57,12 +58,11 @@ final class ServerMetrics {
     static double awaitSettled(Client client, Duration limit) {
         long t0 = System.nanoTime();
         return Flux.interval(Duration.ZERO, Duration.ofMillis(500))
-                .concatMap(tick -> client.get("/actuator/metrics/backchannel.projection.lag", null), 1)
-                .map(r -> r.status() != 200 ? -1.0 : r.json().path("measurements").path(0).path("value").asDouble())
+                .concatMap(tick -> projectionLag(client).defaultIfEmpty(-1.0), 1)
                 .filter(lag -> lag <= 0)
                 .next()
                 .map(lag -> lag < 0 ? -1.0 : (System.nanoTime() - t0) / 1e9)
-                .timeout(limit, reactor.core.publisher.Mono.fromCallable(() -> (System.nanoTime() - t0) / 1e9))
+                .timeout(limit, Mono.fromCallable(() -> (System.nanoTime() - t0) / 1e9))
                 .block();
     }
 

@@ -56,11 +56,11 @@ public class BootCache implements HealthIndicator {
 
     BootCache(AxonClient axon, ChannelLog channelLog, BootProperties properties, StreamProperties streamProperties,
               ObjectMapper json) {
-        this.json = json;
         this.axon = axon;
         this.channelLog = channelLog;
         this.properties = properties;
         this.streamProperties = streamProperties;
+        this.json = json;
     }
 
     /** The caller's boot as JSON, {@link BootView}'s shape. */

@@ -1,7 +1,7 @@
 package io.backchannel.gateway.boot;
 
-import io.backchannel.api.Rejection;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backchannel.api.Rejection;
 import io.backchannel.api.channel.ChannelCreatedEvent;
 import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.api.team.BootView;
@@ -33,8 +33,8 @@ final class TeamState {
     private final String epoch = UUID.randomUUID().toString().substring(0, 8);
     private final Set<String> members = new HashSet<>();
     private final Map<String, ChannelState> channels = new HashMap<>();
-    /** The named channels in boot order (by name); rebuilt after a channel is created. */
-    private List<ChannelState> byName = List.of();
+    /** The named channels in boot order (by name), sorted by the first boot after a channel is created. */
+    private List<ChannelState> byName;
     private final Map<String, Map<String, Long>> markers = new HashMap<>();
     private final Sinks.Many<Object> applied = Sinks.many().multicast().directBestEffort();
     private long version;
@@ -65,8 +65,7 @@ final class TeamState {
         if (event.seq() == channel.lastSeq() + 1) {
             channel.apply(event);
             if (event instanceof ChannelCreatedEvent) {
-                byName = channels.values().stream().filter(named -> named.name() != null)
-                        .sorted(Comparator.comparing(ChannelState::name)).toList();
+                byName = null;
             }
             changed(event);
         }
@@ -124,7 +123,11 @@ final class TeamState {
         }
         Map<String, Long> read = markers.getOrDefault(caller.userId(), Map.of());
         BootJson boot = new BootJson(json, new BootView.Team(teamId, name, members.size()),
-                new BootView.Self(caller.userId(), caller.username(), caller.displayName()), byName.size());
+                new BootView.Self(caller.userId(), caller.username(), caller.displayName()), channels.size());
+        if (byName == null) {
+            byName = channels.values().stream().filter(named -> named.name() != null)
+                    .sorted(Comparator.comparing(ChannelState::name)).toList();
+        }
         for (ChannelState channel : byName) {
             Long joinSeq = channel.joinSeq(caller.userId());
             if (joinSeq == null) {
