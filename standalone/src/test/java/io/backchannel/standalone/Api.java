@@ -1,9 +1,6 @@
 package io.backchannel.standalone;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import org.awaitility.Awaitility;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
@@ -26,7 +23,6 @@ final class Api {
 
     private static final AtomicLong UNIQUE = new AtomicLong(System.nanoTime() % 1_000_000);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WebClient web;
 
@@ -66,10 +62,10 @@ final class Api {
             headers.accept(h);
         });
         WebClient.RequestHeadersSpec<?> spec = body == null ? request
-                : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body instanceof String raw ? raw : write(body));
+                : request.contentType(MediaType.APPLICATION_JSON).bodyValue(TestJson.body(body));
         return spec.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
                         .map(text -> new Response(response.statusCode().value(), response.headers().asHttpHeaders(),
-                                parse(text))))
+                                TestJson.parse(text))))
                 .timeout(TIMEOUT);
     }
 
@@ -166,25 +162,6 @@ final class Api {
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .retrieve()
                 .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { });
-    }
-
-    static JsonNode parse(String text) {
-        if (text == null || text.isEmpty()) {
-            return MissingNode.getInstance();
-        }
-        try {
-            return JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            return JSON.getNodeFactory().textNode(text);
-        }
-    }
-
-    private static String write(Object body) {
-        try {
-            return JSON.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 
     private static String token(User user) {

@@ -166,7 +166,7 @@ class MessagingEndToEndTest {
                 .assertNext(event -> {
                     assertThat(event.id()).isEqualTo("6");
                     assertThat(event.event()).isEqualTo("message.posted");
-                    assertThat(Api.parse(event.data()).path("text").asText()).isEqualTo("offline 6");
+                    assertThat(TestJson.parse(event.data()).path("text").asText()).isEqualTo("offline 6");
                 })
                 .expectNextMatches(event -> seq(event) == 7)
                 .expectNextMatches(event -> seq(event) == 8)
@@ -197,7 +197,7 @@ class MessagingEndToEndTest {
 
     private static long seq(ServerSentEvent<String> event) {
         long seq = Long.parseLong(event.id());
-        assertThat(Api.parse(event.data()).path("seq").asLong()).isEqualTo(seq);
+        assertThat(TestJson.parse(event.data()).path("seq").asLong()).isEqualTo(seq);
         return seq;
     }
 }

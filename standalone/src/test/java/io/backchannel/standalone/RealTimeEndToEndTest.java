@@ -165,7 +165,7 @@ class RealTimeEndToEndTest {
 
         Map<String, Long> resumed = new ConcurrentHashMap<>();
         StepVerifier.create(api.stream(teamStream, alice.token(), h -> h.set("Last-Event-ID", cursor))
-                        .map(event -> Api.parse(event.data())))
+                        .map(event -> TestJson.parse(event.data())))
                 .recordWith(ArrayList::new)
                 .expectNextCount(2)
                 .consumeRecordedWith(events -> events.forEach(event ->
@@ -191,7 +191,7 @@ class RealTimeEndToEndTest {
         api.joinChannel(bob, open);
 
         StepVerifier.create(api.streamOpened("/api/teams/" + team + "/stream", bob.token(), h -> { })
-                        .map(event -> Api.parse(event.data() == null ? "{}" : event.data())))
+                        .map(event -> TestJson.parse(event.data() == null ? "{}" : event.data())))
                 .expectNextMatches(opened -> opened.isEmpty())
                 .then(() -> api.post("/api/channels/" + secret + "/members", alice, Map.of("userId", bob.userId()))
                         .expect(200))

@@ -2,7 +2,6 @@ package io.backchannel.standalone;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class WsClient implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
@@ -62,7 +60,7 @@ final class WsClient implements AutoCloseable {
 
     void send(Map<String, ?> frame) {
         try {
-            sendRaw(JSON.writeValueAsString(frame));
+            sendRaw(TestJson.JSON.writeValueAsString(frame));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
@@ -123,7 +121,7 @@ final class WsClient implements AutoCloseable {
             partial.append(data);
             if (last) {
                 try {
-                    JsonNode frame = JSON.readTree(partial.toString());
+                    JsonNode frame = TestJson.JSON.readTree(partial.toString());
                     frames.add(frame);
                     all.add(frame);
                 } catch (JsonProcessingException e) {

@@ -1,9 +1,7 @@
 package io.backchannel.standalone.reliability;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import io.backchannel.standalone.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -26,7 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class Client {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicLong UNIQUE = new AtomicLong(System.nanoTime() % 1_000_000);
 
@@ -73,9 +70,9 @@ final class Client {
             }
         });
         WebClient.RequestHeadersSpec<?> spec = body == null ? request
-                : request.contentType(MediaType.APPLICATION_JSON).bodyValue(write(body));
+                : request.contentType(MediaType.APPLICATION_JSON).bodyValue(TestJson.body(body));
         return spec.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
-                .map(text -> new Response(response.statusCode().value(), parse(text))));
+                .map(text -> new Response(response.statusCode().value(), TestJson.parse(text))));
     }
 
     Response get(String path, User user) {
@@ -189,25 +186,6 @@ final class Client {
                 .retrieve()
                 .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
                 .filter(event -> event.event() != null);
-    }
-
-    static JsonNode parse(String text) {
-        if (text == null || text.isEmpty()) {
-            return MissingNode.getInstance();
-        }
-        try {
-            return JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            return JSON.getNodeFactory().textNode(text);
-        }
-    }
-
-    static String write(Object body) {
-        try {
-            return body instanceof String raw ? raw : JSON.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 
     private static String token(User user) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.backchannel.standalone.SharedServer;
 import io.backchannel.standalone.security.Http.Reply;
 import io.backchannel.standalone.security.Http.User;
+import io.backchannel.standalone.TestJson;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -436,22 +437,22 @@ class FuzzTest {
         generators.add(r -> randomUnicode(r, 1 + r.nextInt(300)));
         generators.add(r -> junkJson(r));
         generators.add(r -> pick(r, "null", "true", "[]", "[1,2]", "42", "\"subscribe\"", "{}"));
-        generators.add(r -> Http.json(Map.of("type", pickJunkValue(r))));
-        generators.add(r -> Http.json(Map.of("type", pick(r, "", "SUBSCRIBE", "dance", "💥", "send ", "pingx"))));
+        generators.add(r -> TestJson.body(Map.of("type", pickJunkValue(r))));
+        generators.add(r -> TestJson.body(Map.of("type", pick(r, "", "SUBSCRIBE", "dance", "💥", "send ", "pingx"))));
         generators.add(r -> deep(r));
         generators.add(r -> "{\"type\":\"send\",\"channelId\":\"" + ownChannel(r) + "\",\"clientMsgId\":\"big\",\"text\":\""
                 + "b".repeat(65_537 + r.nextInt(200_000)) + "\"}");
-        generators.add(r -> Http.json(badFrame(r, "subscribe")));
-        generators.add(r -> Http.json(badFrame(r, "typing")));
-        generators.add(r -> Http.json(badFrame(r, "unsubscribe")));
-        generators.add(r -> Http.json(badFrame(r, "send")));
-        generators.add(r -> Http.json(badFrame(r, "send")));
-        generators.add(r -> Http.json(badSendFrame(r)));
-        generators.add(r -> Http.json(badSendFrame(r)));
-        generators.add(r -> Http.json(Map.of("type", "subscribe", "channelId", ownChannel(r), "afterSeq",
+        generators.add(r -> TestJson.body(badFrame(r, "subscribe")));
+        generators.add(r -> TestJson.body(badFrame(r, "typing")));
+        generators.add(r -> TestJson.body(badFrame(r, "unsubscribe")));
+        generators.add(r -> TestJson.body(badFrame(r, "send")));
+        generators.add(r -> TestJson.body(badFrame(r, "send")));
+        generators.add(r -> TestJson.body(badSendFrame(r)));
+        generators.add(r -> TestJson.body(badSendFrame(r)));
+        generators.add(r -> TestJson.body(Map.of("type", "subscribe", "channelId", ownChannel(r), "afterSeq",
                 pick(r, "x", 1.5, -2, Long.MIN_VALUE, new BigInteger("99999999999999999999"), true, List.of(),
                         Map.of()))));
-        generators.add(r -> Http.json(Map.of("type", pick(r, "subscribe", "typing", "send"), "channelId",
+        generators.add(r -> TestJson.body(Map.of("type", pick(r, "subscribe", "typing", "send"), "channelId",
                 strangersChannel(r), "clientMsgId", id(r), "text", "hi")));
         return generators;
     }

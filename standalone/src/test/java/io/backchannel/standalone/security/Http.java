@@ -1,9 +1,7 @@
 package io.backchannel.standalone.security;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import io.backchannel.standalone.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,7 +33,6 @@ import java.util.function.Predicate;
  */
 final class Http {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicLong UNIQUE = new AtomicLong(System.nanoTime() % 1_000_000);
 
@@ -53,7 +50,7 @@ final class Http {
 
     record Reply(int status, HttpHeaders headers, String body) {
         JsonNode json() {
-            return parse(body);
+            return TestJson.parse(body);
         }
 
         String detail() {
@@ -317,29 +314,10 @@ final class Http {
         return get("/api/channels/" + channelId, user.token()).expect(200).number("lastSeq");
     }
 
-    static JsonNode parse(String text) {
-        if (text == null || text.isEmpty()) {
-            return MissingNode.getInstance();
-        }
-        try {
-            return JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            return JSON.getNodeFactory().textNode(text);
-        }
-    }
-
-    static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
     private static byte[] bytes(Object body) {
         if (body instanceof byte[] raw) {
             return raw;
         }
-        return (body instanceof String text ? text : json(body)).getBytes(StandardCharsets.UTF_8);
+        return TestJson.body(body).getBytes(StandardCharsets.UTF_8);
     }
 }

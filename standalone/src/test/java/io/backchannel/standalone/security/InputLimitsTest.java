@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.backchannel.standalone.SharedServer;
 import io.backchannel.standalone.security.Http.Reply;
 import io.backchannel.standalone.security.Http.User;
+import io.backchannel.standalone.TestJson;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -43,7 +44,7 @@ class InputLimitsTest {
     @Test
     void aBodyOverTheLimitIs413EvenWithoutAContentLength() throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        byte[] body = Http.json(Map.of("clientMsgId", "chunked", "text", "x".repeat(70_000))).getBytes();
+        byte[] body = TestJson.body(Map.of("clientMsgId", "chunked", "text", "x".repeat(70_000))).getBytes();
         HttpRequest chunked = HttpRequest.newBuilder(URI.create(http.baseUrl() + "/api/channels/" + channel + "/messages"))
                 .header("Authorization", "Bearer " + alice.token()).header("Content-Type", "application/json")
                 // A stream of unknown length goes out chunked: no Content-Length for the early check to read.

@@ -1,5 +1,6 @@
 package io.backchannel.standalone.security;
 
+import io.backchannel.standalone.TestJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -71,7 +72,7 @@ final class Ws implements AutoCloseable {
     }
 
     void send(Map<String, ?> frame) {
-        sendRaw(Http.json(frame));
+        sendRaw(TestJson.body(frame));
     }
 
     void sendRaw(String text) {
@@ -92,13 +93,13 @@ final class Ws implements AutoCloseable {
     }
 
     List<JsonNode> exchange(Map<String, ?> frame) {
-        return exchange(Http.json(frame));
+        return exchange(TestJson.body(frame));
     }
 
     /** Sends a ping and returns the frames that arrived before its pong. */
     List<JsonNode> untilPong() {
         String id = "probe-" + PINGS.incrementAndGet();
-        sendRaw(Http.json(Map.of("type", "ping", "id", id)));
+        sendRaw(TestJson.body(Map.of("type", "ping", "id", id)));
         List<JsonNode> before = new ArrayList<>();
         while (true) {
             JsonNode frame = next();
@@ -162,7 +163,7 @@ final class Ws implements AutoCloseable {
             partial.append(data);
             if (last) {
                 try {
-                    frames.add(Http.JSON.readTree(partial.toString()));
+                    frames.add(TestJson.JSON.readTree(partial.toString()));
                 } catch (JsonProcessingException e) {
                     throw new IllegalStateException("the server sent a frame that is not JSON: " + partial, e);
                 }
