@@ -5,8 +5,8 @@ import io.backchannel.api.Rejection;
 import io.backchannel.gateway.security.Caller;
 import io.backchannel.gateway.security.ChannelReadAccess;
 import io.backchannel.gateway.stream.ChannelStreams;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -32,7 +32,7 @@ class ChannelStreamController {
     }
 
     @GetMapping(path = "/api/channels/{channelId}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<String>> stream(@PathVariable String channelId,
+    Flux<DataBuffer> stream(@PathVariable String channelId,
                                          @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
                                          @RequestParam(required = false) Long after, Caller caller) {
         Long resumeFrom = lastEventId != null ? Long.valueOf(parseSeq(lastEventId)) : after;

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.gateway.metrics.GatewayMetrics;
 import io.backchannel.gateway.security.Caller;
-import io.backchannel.gateway.stream.EventJson;
+import io.backchannel.gateway.stream.EventFrames;
 import io.backchannel.gateway.stream.Presence;
 import io.backchannel.gateway.stream.SlowConsumerException;
 import io.backchannel.gateway.stream.StreamProperties;
-import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -19,46 +20,51 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.function.Function;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 /**
  * What every SSE stream shares: events written as API.md's event JSON, {@code resync} for a listener
  * that fell behind, a comment at once so {@code EventSource} opens, keepalives while idle, and the
- * connection counted for metrics and presence while it lasts.
+ * connection counted for metrics and presence while it lasts. Frames are written as ready-made bytes,
+ * one buffer each, rather than through Spring's {@code ServerSentEvent} writer, which formats every
+ * frame again for every listener and writes it as three chunks.
  */
 @Component
 class EventStreams {
 
     private static final String TRANSPORT = "sse";
+    private static final byte[] CONNECTED = ":connected\n\n".getBytes(UTF_8);
+    private static final byte[] KEEPALIVE = ":keepalive\n\n".getBytes(UTF_8);
 
     private final StreamProperties properties;
     private final ObjectMapper json;
     private final GatewayMetrics metrics;
     private final Presence presence;
-    private final EventJson eventJson;
+    private final EventFrames eventFrames;
 
     EventStreams(StreamProperties properties, ObjectMapper json, GatewayMetrics metrics, Presence presence,
-                 EventJson eventJson) {
+                 EventFrames eventFrames) {
         this.properties = properties;
         this.json = json;
         this.metrics = metrics;
         this.presence = presence;
-        this.eventJson = eventJson;
+        this.eventFrames = eventFrames;
     }
 
     /** The response for {@code events}, each written with the {@code id} that {@code idOf} gives it. */
-    Flux<ServerSentEvent<String>> respond(Caller caller, Flux<ChannelEvent> events, Function<ChannelEvent, String> idOf) {
+    Flux<DataBuffer> respond(Caller caller, Flux<ChannelEvent> events, Function<ChannelEvent, String> idOf) {
         Instant connectedAt = Instant.now();
-        Flux<ServerSentEvent<String>> frames = events
+        Flux<byte[]> frames = events
                 .doOnNext(event -> metrics.delivered(connectedAt, event.ts()))
-                .map(event -> ServerSentEvent.builder(eventJson.of(event)).id(idOf.apply(event)).event(event.type()).build())
-                .onErrorResume(SlowConsumerException.class, slow -> Mono.just(ServerSentEvent.builder(write(Map.of(
-                        "type", "resync", "channelId", slow.channelId(), "afterSeq", slow.afterSeq())))
-                        .event("resync").build()));
+                .map(event -> eventFrames.sse(event, idOf.apply(event)))
+                .onErrorResume(SlowConsumerException.class, slow -> Mono.just(("event:resync\ndata:" + write(Map.of(
+                        "type", "resync", "channelId", slow.channelId(), "afterSeq", slow.afterSeq())) + "\n\n")
+                        .getBytes(UTF_8)));
         return frames.publish(shared -> Flux.merge(
-                        Flux.just(ServerSentEvent.<String>builder().comment("connected").build()),
+                        Flux.just(CONNECTED),
                         shared,
-                        Flux.interval(properties.keepalive())
-                                .map(tick -> ServerSentEvent.<String>builder().comment("keepalive").build())
-                                .takeUntilOther(shared.then())))
+                        Flux.interval(properties.keepalive()).map(tick -> KEEPALIVE).takeUntilOther(shared.then())))
+                .<DataBuffer>map(DefaultDataBufferFactory.sharedInstance::wrap)
                 .doOnSubscribe(subscription -> {
                     metrics.streamOpened(TRANSPORT);
                     presence.opened(caller.userId());

@@ -6,8 +6,8 @@ import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.gateway.boot.BootCache;
 import io.backchannel.gateway.security.Caller;
 import io.backchannel.gateway.stream.ChannelStreams;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -38,7 +38,7 @@ class TeamStreamController {
     }
 
     @GetMapping(path = "/api/teams/{teamId}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<String>> stream(@PathVariable String teamId,
+    Flux<DataBuffer> stream(@PathVariable String teamId,
                                          @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
                                          @RequestParam(required = false) String cursor, Caller caller) {
         String resume = lastEventId != null ? lastEventId : cursor;

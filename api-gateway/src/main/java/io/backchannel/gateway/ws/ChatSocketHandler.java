@@ -18,7 +18,7 @@ import io.backchannel.gateway.security.ChannelReadAccess;
 import io.backchannel.gateway.signal.Signals;
 import io.backchannel.gateway.stream.BoundedQueue;
 import io.backchannel.gateway.stream.ChannelStreams;
-import io.backchannel.gateway.stream.EventJson;
+import io.backchannel.gateway.stream.EventFrames;
 import io.backchannel.gateway.stream.Presence;
 import io.backchannel.gateway.stream.SlowConsumerException;
 import org.slf4j.Logger;
@@ -55,7 +55,7 @@ class ChatSocketHandler implements WebSocketHandler {
     private static final int SUBSCRIBE_CHUNK = 8;
 
     private final ObjectMapper json;
-    private final EventJson eventJson;
+    private final EventFrames eventFrames;
     private final ChannelReadAccess readAccess;
     private final ChannelStreams streams;
     private final MessageSender sender;
@@ -69,9 +69,9 @@ class ChatSocketHandler implements WebSocketHandler {
 
     ChatSocketHandler(ObjectMapper json, ChannelReadAccess readAccess, ChannelStreams streams, MessageSender sender,
                       Signals signals, Presence presence, BootCache bootCache, AxonClient axon, GatewayMetrics metrics,
-                      WebSocketProperties properties, RateLimiter rateLimiter, EventJson eventJson) {
+                      WebSocketProperties properties, RateLimiter rateLimiter, EventFrames eventFrames) {
         this.json = json;
-        this.eventJson = eventJson;
+        this.eventFrames = eventFrames;
         this.readAccess = readAccess;
         this.streams = streams;
         this.sender = sender;
@@ -103,8 +103,8 @@ class ChatSocketHandler implements WebSocketHandler {
         private final Sinks.Many<Object> control = Sinks.many().unicast()
                 .onBackpressureBuffer(new BoundedQueue<>(CONTROL_BUFFER));
         /** One entry per subscribe frame (rate limited), taken at once by the merge below: never long. */
-        private final Sinks.Many<Flux<Object>> channelFrames = Sinks.many().unicast()
-                .onBackpressureBuffer(Queues.<Flux<Object>>unbounded(SUBSCRIBE_CHUNK).get());
+        private final Sinks.Many<Flux<WebSocketMessage>> channelFrames = Sinks.many().unicast()
+                .onBackpressureBuffer(Queues.<Flux<WebSocketMessage>>unbounded(SUBSCRIBE_CHUNK).get());
         private final Map<String, Sinks.Empty<Void>> subscriptions = new ConcurrentHashMap<>();
         private volatile List<String> teamIds = List.of();
 
@@ -130,9 +130,8 @@ class ChatSocketHandler implements WebSocketHandler {
             axon.query(new FetchUserTeamsQuery(caller.userId()), TeamIds.class)
                     .subscribe(ids -> teamIds = ids.teamIds(), error -> log.debug("teams of {} unknown", caller.userId()));
 
-            Flux<Object> outbound = Flux.merge(control.asFlux(),
-                    channelFrames.asFlux().flatMap(frames -> frames, Integer.MAX_VALUE, 32));
-            Mono<Void> sending = session.send(outbound.map(frame -> session.textMessage(write(frame))));
+            Mono<Void> sending = session.send(Flux.merge(control.asFlux().map(this::message),
+                    channelFrames.asFlux().flatMap(frames -> frames, Integer.MAX_VALUE, 32)));
             Mono<Void> receiving = session.receive()
                     .filter(message -> message.getType() == WebSocketMessage.Type.TEXT)
                     .map(WebSocketMessage::getPayloadAsText)
@@ -208,11 +207,12 @@ class ChatSocketHandler implements WebSocketHandler {
                     previous.tryEmitEmpty();
                 }
                 reply(new Frames.Subscribed(channelId, from));
-                Flux<Object> frames = streams.follow(channelId, from, caller.userId())
+                Flux<WebSocketMessage> frames = streams.follow(channelId, from, caller.userId())
                         .doOnNext(event -> metrics.delivered(connectedAt, event.ts()))
-                        .<Object>map(event -> new Frames.Event(eventJson.of(event)))
+                        .map(event -> new WebSocketMessage(WebSocketMessage.Type.TEXT,
+                                session.bufferFactory().wrap(eventFrames.webSocket(event))))
                         .onErrorResume(SlowConsumerException.class,
-                                slow -> Mono.just(new Frames.Resync(slow.channelId(), slow.afterSeq())))
+                                slow -> Mono.just(message(new Frames.Resync(slow.channelId(), slow.afterSeq()))))
                         .takeUntilOther(stop.asMono())
                         .doFinally(signal -> subscriptions.remove(channelId, stop));
                 channelFrames.tryEmitNext(frames);
@@ -271,6 +271,10 @@ class ChatSocketHandler implements WebSocketHandler {
             while (control.tryEmitNext(frame) == Sinks.EmitResult.FAIL_NON_SERIALIZED) {
                 Thread.onSpinWait();
             }
+        }
+
+        private WebSocketMessage message(Object frame) {
+            return session.textMessage(write(frame));
         }
 
         /** A required string field; anything else in its place is a bad frame. */

@@ -1,8 +1,9 @@
 package io.backchannel.gateway.ws;
 
-import com.fasterxml.jackson.annotation.JsonRawValue;
-
-/** What the server writes on a WebSocket, as API.md names the frames (plus {@code subscribed}, an extension). */
+/**
+ * What the server writes on a WebSocket, as API.md names the frames (plus {@code subscribed}, an extension).
+ * The {@code event} frame is not here: it is encoded once for all its listeners (see {@code EventFrames}).
+ */
 final class Frames {
 
     private Frames() {
@@ -17,13 +18,6 @@ final class Frames {
     record Subscribed(String type, String channelId, long afterSeq) {
         Subscribed(String channelId, long afterSeq) {
             this("subscribed", channelId, afterSeq);
-        }
-    }
-
-    /** {@code event} is the event's JSON, written once for all its listeners (see {@code EventJson}). */
-    record Event(String type, @JsonRawValue String event) {
-        Event(String event) {
-            this("event", event);
         }
     }
 
