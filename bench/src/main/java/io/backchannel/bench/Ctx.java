@@ -112,31 +112,46 @@ final class Ctx {
     }
 
     private <T> T recorded(String name, Report report, Supplier<T> measured) {
-        if (!options.bool("jfr") || server == null) {
-            return measured.get();
-        }
+        boolean jfr = options.bool("jfr") && server != null;
+        boolean asyncProfiler = options.bool("async-profiler") && server != null;
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         String recording = "bench-" + name;
-        Jfr.start(server.pid(), recording);
-        T result;
+        if (jfr) {
+            Jfr.start(server.pid(), recording);
+        }
+        if (asyncProfiler) {
+            AsyncProfiler.start(server.pid());
+        }
         try {
-            result = measured.get();
+            return measured.get();
         } finally {
             try {
                 Files.createDirectories(resultsDir);
-                Path file = resultsDir.resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".jfr");
-                Jfr.stop(server.pid(), recording, file);
-                if (Files.exists(file)) {
-                    Jfr.Summary summary = Jfr.summarise(file, 25);
-                    Jfr.print(summary);
-                    report.put("jfr", Jfr.toJson(summary));
-                    report.put("jfrFile", file.toString());
-                    report.note("JFR recording: " + file);
+                if (asyncProfiler) {
+                    Path file = resultsDir.resolve(name + "-" + stamp + ".collapsed");
+                    AsyncProfiler.stop(server.pid(), file);
+                    if (Files.exists(file)) {
+                        Map<String, Object> summary = AsyncProfiler.summarise(file, 25);
+                        AsyncProfiler.print(summary);
+                        report.put("asyncProfiler", summary);
+                        report.note("async-profiler stacks (collapsed, for flame graphs): " + file);
+                    }
+                }
+                if (jfr) {
+                    Path file = resultsDir.resolve(name + "-" + stamp + ".jfr");
+                    Jfr.stop(server.pid(), recording, file);
+                    if (Files.exists(file)) {
+                        Jfr.Summary summary = Jfr.summarise(file, 25);
+                        Jfr.print(summary);
+                        report.put("jfr", Jfr.toJson(summary));
+                        report.put("jfrFile", file.toString());
+                        report.note("JFR recording: " + file);
+                    }
                 }
             } catch (IOException e) {
-                System.out.println("JFR summary failed: " + e.getMessage());
+                System.out.println("profile summary failed: " + e.getMessage());
             }
         }
-        return result;
     }
 
     Map<String, Object> environment() {

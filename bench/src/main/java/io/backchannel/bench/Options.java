@@ -37,6 +37,7 @@ final class Options {
         flag("server-log", "false", "also print the child server's log at the end (it is always kept in the results dir)");
         flag("reuse-server", "false", "run every scenario against one child server instead of a fresh one each");
         flag("jfr", "false", "record the server with JFR (jcmd JFR.start/stop) during each measured phase and summarise hot methods");
+        flag("async-profiler", "false", "profile the server's CPU with async-profiler (all threads, native frames too) during each measured phase");
         flag("jfr-summary", null, "only summarise an existing .jfr file and exit");
         flag("results-dir", "bench-results", "where the JSON lines (results.jsonl) and JFR files go");
         flag("time-limit", "20m", "hard wall-clock limit for the whole run; the bench kills its server and exits");
@@ -53,6 +54,7 @@ final class Options {
         flag("subscribers", "1000", "fanout: subscribers of the one channel");
         flag("rate", "50", "fanout: messages per second published");
         flag("fanout-duration", "60s", "fanout: publishing time");
+        flag("fanout-warmup", "30s", "fanout: publishing at the same rate before the measured time (deliveries verified, latency not counted)");
         flag("publishers", "10", "fanout/reconnect: publishing users (a send rate limit applies per user)");
         flag("sub-users", "0", "fanout/reconnect/idle: distinct subscriber users; 0 = one user per subscriber");
         flag("connect-concurrency", "64", "fanout/idle: connections opened at a time while ramping up");

@@ -73,7 +73,9 @@ final class Report {
     }
 
     /** p50, p99, max (and mean, count) of a latency histogram in milliseconds. */
-    Report latency(String key, String label, Histogram h) {
+    Report latency(String key, String label, Histogram live) {
+        // A copy: late receipts may still be recorded into the live one while it is read.
+        Histogram h = live.copy();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("count", h.getTotalCount());
         json.put("p50Ms", ms(h.getValueAtPercentile(50)));
