@@ -29,11 +29,11 @@ final class AsyncProfiler {
     }
 
     static void start(long pid) {
-        load(pid, "start,event=itimer,interval=" + INTERVAL);
+        load(pid, "start,event=itimer,threads,interval=" + INTERVAL);
     }
 
     static void stop(long pid, Path collapsed) {
-        load(pid, "stop,collapsed,threads,file=" + collapsed.toAbsolutePath());
+        load(pid, "stop,collapsed,file=" + collapsed.toAbsolutePath());
     }
 
     private static void load(long pid, String command) {
