@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Tokens already verified, kept until they expire. A client sends the same token with every request, and
+ * Tokens already verified, kept while they are in use. A client sends the same token with every request, and
  * checking its signature and claims each time was a measurable part of a send (about 3 % of the server's
  * CPU samples on the hot-channel benchmark). Only a token that passed {@code verifier} is kept, under its
  * exact text, so a forged or altered token is never found here; an expired one is verified again, and is

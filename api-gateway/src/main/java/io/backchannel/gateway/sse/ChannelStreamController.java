@@ -33,8 +33,8 @@ class ChannelStreamController {
 
     @GetMapping(path = "/api/channels/{channelId}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<DataBuffer> stream(@PathVariable String channelId,
-                                         @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                                         @RequestParam(required = false) Long after, Caller caller) {
+                            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                            @RequestParam(required = false) Long after, Caller caller) {
         Long resumeFrom = lastEventId != null ? Long.valueOf(parseSeq(lastEventId)) : after;
         Limits.requireAfter(resumeFrom);
         // Access is settled before the response starts, so a refusal is a proper problem detail.

@@ -57,9 +57,8 @@ class EventStreams {
         Flux<byte[]> frames = events
                 .doOnNext(event -> metrics.delivered(connectedAt, event.ts()))
                 .map(event -> eventFrames.sse(event, idOf.apply(event)))
-                .onErrorResume(SlowConsumerException.class, slow -> Mono.just(("event:resync\ndata:" + write(Map.of(
-                        "type", "resync", "channelId", slow.channelId(), "afterSeq", slow.afterSeq())) + "\n\n")
-                        .getBytes(UTF_8)));
+                .onErrorResume(SlowConsumerException.class, slow -> Mono.just(EventFrames.sse("resync", write(Map.of(
+                        "type", "resync", "channelId", slow.channelId(), "afterSeq", slow.afterSeq())))));
         return frames.publish(shared -> Flux.merge(
                         Flux.just(CONNECTED),
                         shared,

@@ -39,8 +39,8 @@ class TeamStreamController {
 
     @GetMapping(path = "/api/teams/{teamId}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<DataBuffer> stream(@PathVariable String teamId,
-                                         @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                                         @RequestParam(required = false) String cursor, Caller caller) {
+                            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                            @RequestParam(required = false) String cursor, Caller caller) {
         String resume = lastEventId != null ? lastEventId : cursor;
         Map<String, Long> resumeFrom = resume == null ? null : TeamCursor.decode(resume);
         return bootCache.memberships(teamId, caller).flatMapMany(memberships -> {

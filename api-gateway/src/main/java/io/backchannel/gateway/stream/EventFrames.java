@@ -41,6 +41,14 @@ public class EventFrames {
         return frame;
     }
 
+    /**
+     * An SSE frame without an {@code id}: {@code event} and one {@code data} line. JSON never holds a raw
+     * line break (it escapes them), so {@code json} is always one line.
+     */
+    public static byte[] sse(String event, String json) {
+        return ("event:" + event + "\ndata:" + json + "\n\n").getBytes(UTF_8);
+    }
+
     /** API.md's WebSocket {@code event} frame; shared by every listener, so it must not be written to. */
     public byte[] webSocket(ChannelEvent event) {
         return encoded(event).webSocket;
@@ -52,9 +60,8 @@ public class EventFrames {
 
     private Encoded encode(ChannelEvent event) {
         try {
-            // Event JSON never holds a raw line break (JSON escapes them), so it is one SSE data line.
             String eventJson = json.writeValueAsString(event);
-            return new Encoded(("event:" + event.type() + "\ndata:" + eventJson + "\n\n").getBytes(UTF_8),
+            return new Encoded(sse(event.type(), eventJson),
                     ("{\"type\":\"event\",\"event\":" + eventJson + "}").getBytes(UTF_8));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
