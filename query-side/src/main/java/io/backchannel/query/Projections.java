@@ -20,12 +20,17 @@ public final class Projections {
     /** The one tracking processing group of the query side: a single segment keeps cross-channel order. */
     public static final String GROUP = "projections";
 
+    /** Digits of the largest seq, {@link Long#MAX_VALUE}. */
+    private static final int SEQ_DIGITS = 19;
+
     private Projections() {
     }
 
     /** {@code {channelId}:{seq, zero-padded}}, so ids sort as seqs do. */
     public static String seqId(String channelId, long seq) {
-        return channelId + ':' + String.format("%019d", seq);
+        // Not String.format: it was 7 % of the projections' CPU (an id per write, and one per seq of a page).
+        String digits = Long.toString(seq);
+        return channelId + ':' + "0".repeat(SEQ_DIGITS - digits.length()) + digits;
     }
 
     /** The ids of seqs {@code from} to {@code to}, both included, for a page fetched by {@code $in}. */
@@ -37,7 +42,7 @@ public final class Projections {
         return ids;
     }
 
-    public static Query byId(String id) {
+    public static Query byId(Object id) {
         return Query.query(Criteria.where("_id").is(id));
     }
 

@@ -3,7 +3,9 @@ package io.backchannel.query;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.DefaultInterceptorChain;
+import org.axonframework.messaging.ResultMessage;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
 import org.bson.Document;
@@ -69,23 +71,38 @@ public final class ProjectionContext implements AutoCloseable {
         return emitter;
     }
 
-    /** Hands {@code event} to every projection that handles it, in one unit of work, as the processor does. */
+    /** Hands {@code event} to every projection that handles it, as a batch of its own. */
     public void deliver(EventMessage<?> event) {
-        DefaultUnitOfWork.startAndGet(event).execute(() -> {
-            for (AnnotationEventHandlerAdapter handler : handlers) {
-                if (handler.canHandle(event)) {
-                    try {
-                        handler.handle(event);
-                    } catch (Exception e) {
-                        throw new IllegalStateException("handling " + event.getPayload() + " failed", e);
-                    }
-                }
-            }
-        });
+        deliver(List.of(event));
     }
 
+    /**
+     * Hands the events to every projection that handles them as one batch, the way the processor does: in one
+     * unit of work, through the interceptor that sends the batch's writes after its last event.
+     */
     public void deliver(List<? extends EventMessage<?>> events) {
-        events.forEach(this::deliver);
+        BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(new ArrayList<EventMessage<?>>(events));
+        ResultMessage<?> result = batch.executeWithResult(() -> new DefaultInterceptorChain<EventMessage<?>>(
+                batch, List.of(EventWrites.sendPerBatch()), this::handle).proceed());
+        if (result.isExceptional()) {
+            throw new IllegalStateException("a batch of " + events.size() + " events failed", result.exceptionResult());
+        }
+    }
+
+    /** Hands the events over in batches of {@code size}. */
+    public void deliverInBatches(List<? extends EventMessage<?>> events, int size) {
+        for (int from = 0; from < events.size(); from += size) {
+            deliver(events.subList(from, Math.min(events.size(), from + size)));
+        }
+    }
+
+    private Object handle(EventMessage<?> event) throws Exception {
+        for (AnnotationEventHandlerAdapter handler : handlers) {
+            if (handler.canHandle(event)) {
+                handler.handle(event);
+            }
+        }
+        return null;
     }
 
     /** Every document of every collection, by collection and {@code _id}: what a reader of the projections can see. */

@@ -55,10 +55,38 @@ class RedeliveryTest {
                 .extracting(Class::getSimpleName)
                 .contains("ChannelLogProjection", "ChannelDirectoryProjection", "MessageHistoryProjection",
                         "MemberProjection", "BootProjection");
-        context.deliver(stream());
+        stream().forEach(context::deliver);
         Map<String, String> contents = ProjectionContext.contents(mongo.template());
         assertThat(contents).isNotEmpty();
         return contents;
+    }
+
+    /**
+     * The processor hands the projections a batch of events and sends their writes together after the last:
+     * an edit, a reaction or a reply in the same batch as its message must still find it.
+     */
+    @Test
+    void eventsHandledInBatchesOfAnySizeLeaveWhatOneAtATimeLeaves() {
+        Map<String, String> expected = once();
+
+        for (int size : new int[] {2, 3, 5, 8, 1_000}) {
+            ProjectionContext context = fresh();
+            context.deliverInBatches(stream(), size);
+            assertThat(ProjectionContext.contents(mongo.template())).as("batches of %d", size).isEqualTo(expected);
+        }
+    }
+
+    /** A crash between batches: the batches after the stored token come again, cut differently. */
+    @Test
+    void aStreamRedeliveredInOtherBatchesChangesNothing() {
+        Map<String, String> expected = once();
+        List<DomainEventMessage<?>> stream = stream();
+
+        ProjectionContext context = fresh();
+        context.deliverInBatches(stream.subList(0, 20), 7);
+        context.deliverInBatches(stream.subList(9, stream.size()), 4);
+
+        assertThat(ProjectionContext.contents(mongo.template())).isEqualTo(expected);
     }
 
     @Test

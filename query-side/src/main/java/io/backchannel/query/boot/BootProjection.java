@@ -22,7 +22,6 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.bson.Document;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -75,13 +74,10 @@ public class BootProjection {
 
     @EventHandler
     void on(ReadMarkerMovedEvent event) {
-        EventWrites.submit(mongo.upsert(Query.query(Criteria.where("_id").is(pairId(event.channelId(), event.userId()))
-                                .and("seq").lt(event.seq())),
-                        new Update().set("seq", event.seq()).set("teamId", event.teamId())
-                                .set("channelId", event.channelId()).set("userId", event.userId()),
-                        READ_MARKERS)
-                // A marker already further on fails the guard, and the upsert's insert then hits the key: nothing to do.
-                .onErrorResume(DuplicateKeyException.class, alreadyLater -> Mono.empty()));
+        // $max: a marker only moves forward, so an older one delivered again changes nothing.
+        Update marker = new Update().max("seq", event.seq()).set("teamId", event.teamId())
+                .set("channelId", event.channelId()).set("userId", event.userId());
+        EventWrites.submit(mongo, READ_MARKERS, bulk -> bulk.upsert(byId(pairId(event.channelId(), event.userId())), marker));
         emit(TeamUpdate.of(event.teamId(),
                 new TeamDirectory.ReadMarker(event.userId(), event.channelId(), event.seq())));
     }

@@ -58,7 +58,7 @@ public class ChannelDirectoryProjection {
         Update insert = new Update().setOnInsert("teamId", event.teamId()).setOnInsert("name", event.name())
                 .setOnInsert("private", event.isPrivate()).setOnInsert("memberCount", 1L)
                 .setOnInsert("lastSeq", event.seq());
-        EventWrites.submit(mongo.upsert(byId(event.channelId()), insert, CHANNELS));
+        EventWrites.submit(mongo, CHANNELS, bulk -> bulk.upsert(byId(event.channelId()), insert));
         saveMember(event.channelId(), event.userId(), event.seq());
     }
 
@@ -70,7 +70,7 @@ public class ChannelDirectoryProjection {
 
     @EventHandler
     void on(MemberLeftChannelEvent event) {
-        EventWrites.submit(mongo.remove(byId(pairId(event.channelId(), event.userId())), CHANNEL_MEMBERS));
+        EventWrites.submit(mongo, CHANNEL_MEMBERS, bulk -> bulk.remove(byId(pairId(event.channelId(), event.userId()))));
         advance(event, -1);
     }
 
@@ -128,8 +128,8 @@ public class ChannelDirectoryProjection {
     }
 
     private void saveMember(String channelId, String userId, long joinSeq) {
-        EventWrites.submit(mongo.save(new Document("_id", pairId(channelId, userId)).append("channelId", channelId)
-                .append("userId", userId).append("joinSeq", joinSeq), CHANNEL_MEMBERS));
+        EventWrites.save(mongo, CHANNEL_MEMBERS, new Document("_id", pairId(channelId, userId))
+                .append("channelId", channelId).append("userId", userId).append("joinSeq", joinSeq));
     }
 
     private void advance(ChannelEvent event, long memberDelta) {
@@ -137,7 +137,7 @@ public class ChannelDirectoryProjection {
         if (memberDelta != 0) {
             update.inc("memberCount", memberDelta);
         }
-        EventWrites.submit(mongo.updateFirst(
-                Query.query(Criteria.where("_id").is(event.channelId()).and("lastSeq").lt(event.seq())), update, CHANNELS));
+        EventWrites.submit(mongo, CHANNELS, bulk -> bulk.updateOne(
+                Query.query(Criteria.where("_id").is(event.channelId()).and("lastSeq").lt(event.seq())), update));
     }
 }

@@ -56,7 +56,7 @@ public class ChannelLogProjection {
                 .append("seq", event.seq())
                 .append("type", event.type())
                 .append("json", write(event));
-        EventWrites.submit(mongo.save(document, COLLECTION));
+        EventWrites.save(mongo, COLLECTION, document);
         emitter.emit(FollowChannelQuery.class, query -> query.channelId().equals(event.channelId()), event);
     }
 

@@ -73,7 +73,7 @@ public class QuerySideConfiguration {
                                 .andInitialSegmentsCount(1)
                                 .andBatchSize(properties.batchSize()))
                 .registerTransactionManager(Projections.GROUP, c -> NoTransactionManager.instance())
-                .registerHandlerInterceptor(Projections.GROUP, c -> EventWrites.gatherPerEvent())
+                .registerHandlerInterceptor(Projections.GROUP, c -> EventWrites.sendPerBatch())
                 .registerListenerInvocationErrorHandler(Projections.GROUP, c -> PropagatingErrorHandler.instance());
     }
 }

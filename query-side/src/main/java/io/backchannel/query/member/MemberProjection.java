@@ -50,23 +50,24 @@ public class MemberProjection {
 
     @EventHandler
     void on(AccountCreatedEvent event) {
-        EventWrites.submit(mongo.save(new Document("_id", event.userId()).append("username", event.username())
-                .append("displayName", event.displayName()), USERS));
+        EventWrites.save(mongo, USERS, new Document("_id", event.userId()).append("username", event.username())
+                .append("displayName", event.displayName()));
     }
 
     @EventHandler
     void on(TeamCreatedEvent event, @SequenceNumber long seq) {
         Update insert = new Update().setOnInsert("name", event.name()).setOnInsert("memberCount", 0L)
                 .setOnInsert("appliedSeq", seq);
-        EventWrites.submit(mongo.upsert(Query.query(Criteria.where("_id").is(event.teamId())), insert, TEAMS));
+        EventWrites.submit(mongo, TEAMS, bulk -> bulk.upsert(byId(event.teamId()), insert));
     }
 
     @EventHandler
     void on(MemberJoinedTeamEvent event, @SequenceNumber long seq) {
-        EventWrites.submit(mongo.save(new Document("_id", pairId(event.teamId(), event.userId()))
-                .append("teamId", event.teamId()).append("userId", event.userId()).append("ts", event.ts().toString()), TEAM_MEMBERS));
-        EventWrites.submit(mongo.updateFirst(Query.query(Criteria.where("_id").is(event.teamId()).and("appliedSeq").lt(seq)),
-                new Update().set("appliedSeq", seq).inc("memberCount", 1L), TEAMS));
+        EventWrites.save(mongo, TEAM_MEMBERS, new Document("_id", pairId(event.teamId(), event.userId()))
+                .append("teamId", event.teamId()).append("userId", event.userId()).append("ts", event.ts().toString()));
+        EventWrites.submit(mongo, TEAMS, bulk -> bulk.updateOne(
+                Query.query(Criteria.where("_id").is(event.teamId()).and("appliedSeq").lt(seq)),
+                new Update().set("appliedSeq", seq).inc("memberCount", 1L)));
     }
 
     public Mono<Boolean> isTeamMember(String teamId, String userId) {

@@ -1,41 +1,42 @@
 package io.backchannel.query.message;
 
 import io.backchannel.api.channel.ChannelEvent;
+import io.backchannel.api.channel.ChannelView;
 import io.backchannel.api.message.FetchHistoryAsOfQuery;
+import io.backchannel.api.message.FetchHistoryQuery;
 import io.backchannel.api.message.FetchRepliesQuery;
 import io.backchannel.api.message.MessageDeletedEvent;
 import io.backchannel.api.message.MessageEditedEvent;
-import io.backchannel.api.message.ReactionAddedEvent;
-import io.backchannel.api.message.ReactionRemovedEvent;
-import io.backchannel.query.channel.ChannelLogProjection;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.data.domain.Sort;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Predicate;
-import io.backchannel.api.message.FetchHistoryQuery;
 import io.backchannel.api.message.MessagePage;
 import io.backchannel.api.message.MessagePostedEvent;
 import io.backchannel.api.message.MessageView;
-import io.backchannel.api.channel.ChannelView;
+import io.backchannel.api.message.ReactionAddedEvent;
+import io.backchannel.api.message.ReactionRemovedEvent;
 import io.backchannel.query.EventWrites;
 import io.backchannel.query.Projections;
 import io.backchannel.query.channel.ChannelDirectoryProjection;
+import io.backchannel.query.channel.ChannelLogProjection;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
+import static io.backchannel.query.Projections.WRITE_TIMEOUT;
 import static io.backchannel.query.Projections.byId;
 import static io.backchannel.query.Projections.seqId;
 import static io.backchannel.query.Projections.seqIds;
@@ -63,9 +64,15 @@ public class MessageHistoryProjection {
     @EventHandler
     void on(MessagePostedEvent event) {
         MessageState message = new MessageState(event);
-        EventWrites.submit(mongo.insert(message.toDocument(seqId(event.channelId(), event.seq())), COLLECTION)
-                // Delivered before: the message is already there, exactly as this would write it.
-                .onErrorResume(DuplicateKeyException.class, again -> Mono.empty()));
+        String id = seqId(event.channelId(), event.seq());
+        // Only if absent: delivered again, the message may already carry what later events did to it.
+        Update insert = new Update();
+        message.toDocument(id).forEach((field, value) -> {
+            if (!"_id".equals(field)) {
+                insert.setOnInsert(field, value);
+            }
+        });
+        EventWrites.submit(mongo, COLLECTION, bulk -> bulk.upsert(byId(id), insert));
         if (event.threadSeq() != null) {
             change(event.channelId(), event.threadSeq(), parent -> parent.replied(event.seq()));
         }
@@ -94,10 +101,12 @@ public class MessageHistoryProjection {
     /** Loads a message, applies the change and stores it, unless the change was already applied. */
     private void change(String channelId, long seq, Predicate<MessageState> change) {
         String id = seqId(channelId, seq);
-        EventWrites.submit(mongo.findOne(byId(id), Document.class, COLLECTION)
+        EventWrites.flush();
+        mongo.findOne(byId(id), Document.class, COLLECTION)
                 .map(MessageState::of)
                 .filter(change)
-                .flatMap(message -> mongo.save(message.toDocument(id), COLLECTION)));
+                .blockOptional(WRITE_TIMEOUT)
+                .ifPresent(message -> EventWrites.save(mongo, COLLECTION, message.toDocument(id)));
     }
 
     @QueryHandler

@@ -68,20 +68,20 @@ public class SearchProjection implements SmartInitializingSingleton {
                 .setOnInsert("channelId", event.channelId()).setOnInsert("seq", event.seq())
                 .setOnInsert("ts", event.ts().toString()).setOnInsert("terms", SearchTerms.of(event.text()))
                 .setOnInsert("changedSeq", event.seq());
-        EventWrites.submit(mongo.upsert(byId(seqId(event.channelId(), event.seq())), entry, COLLECTION));
+        EventWrites.submit(mongo, COLLECTION, bulk -> bulk.upsert(byId(seqId(event.channelId(), event.seq())), entry));
     }
 
     @EventHandler
     void on(MessageEditedEvent event) {
         Query older = Query.query(Criteria.where("_id").is(seqId(event.channelId(), event.messageSeq()))
                 .and("changedSeq").lt(event.seq()));
-        EventWrites.submit(mongo.updateFirst(older,
-                new Update().set("terms", SearchTerms.of(event.text())).set("changedSeq", event.seq()), COLLECTION));
+        Update terms = new Update().set("terms", SearchTerms.of(event.text())).set("changedSeq", event.seq());
+        EventWrites.submit(mongo, COLLECTION, bulk -> bulk.updateOne(older, terms));
     }
 
     @EventHandler
     void on(MessageDeletedEvent event) {
-        EventWrites.submit(mongo.remove(byId(seqId(event.channelId(), event.messageSeq())), COLLECTION));
+        EventWrites.submit(mongo, COLLECTION, bulk -> bulk.remove(byId(seqId(event.channelId(), event.messageSeq()))));
     }
 
     @QueryHandler

@@ -17,12 +17,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
+import org.springframework.data.mongodb.core.ReactiveBulkOperations;
 import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.backchannel.query.Projections.seqId;
 import static io.backchannel.query.TestEvents.channelCreated;
@@ -274,15 +277,20 @@ class MessageHistoryProjectionTest {
     @Test
     void aReplyRetriedAfterAFailedCountStillCountsOnce() throws Exception {
         ReactiveMongoTemplate flaky = spy(mongo.template());
+        AtomicInteger writesUntilFailure = new AtomicInteger(-1);
         AtomicBoolean failedOnce = new AtomicBoolean();
-        doAnswer(invocation -> failedOnce.compareAndSet(false, true)
-                ? Mono.error(new DataAccessResourceFailureException("connection lost while counting the reply"))
-                : invocation.callRealMethod())
-                .when(flaky).save(any(Document.class), eq(MessageHistoryProjection.COLLECTION));
+        doAnswer(invocation -> {
+            ReactiveBulkOperations bulk = spy((ReactiveBulkOperations) invocation.callRealMethod());
+            doAnswer(execute -> writesUntilFailure.decrementAndGet() == 0 && failedOnce.compareAndSet(false, true)
+                    ? Mono.error(new DataAccessResourceFailureException("connection lost while counting the reply"))
+                    : execute.callRealMethod()).when(bulk).execute();
+            return bulk;
+        }).when(flaky).bulkOps(any(BulkMode.class), eq(MessageHistoryProjection.COLLECTION));
         history = new MessageHistoryProjection(flaky, directory, log);
         MessagePostedEvent parent = posted(C, 1, "u1");
         MessagePostedEvent reply = reply(C, 2, "u2", 1);
         deliver(channelCreated(C, "t1", "u1"), parent);
+        writesUntilFailure.set(2);         // the reply's own insert goes first, then the parent's count
 
         assertThatThrownBy(() -> deliver(reply)).isInstanceOf(DataAccessResourceFailureException.class);
         deliver(reply);                    // the tracking processor retries the failed event
