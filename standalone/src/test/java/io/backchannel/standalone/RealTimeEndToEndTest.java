@@ -99,6 +99,52 @@ class RealTimeEndToEndTest {
         }
     }
 
+    /**
+     * Catch-up goes out a history page at a time (200 events by default), whole pages shared by every
+     * listener: resuming in the middle of one, across several, ends with the last partial page and then live
+     * events, each exactly once, in order, on both transports.
+     */
+    @Test
+    void subscribersResumingInTheMiddleOfAHistoryOfSeveralPagesGetEveryLaterEventOnceInOrderThenLiveOnes() {
+        User owner = api.signUp("owner");
+        String team = api.createTeam(owner);
+        String channel = api.createChannel(owner, team, false);
+        long lastSeq = Flux.range(0, 470)
+                .flatMap(i -> api.send(owner, channel, "history-" + i, "history " + i), 8)
+                .map(ack -> ack.expect(201).number("seq"))
+                .reduce(Math::max)
+                .block(Duration.ofMinutes(2));
+        long resumeAfter = 37;
+
+        try (WsClient ws = WsClient.connect(server.baseUrl(), owner.token())) {
+            List<Long> sse = new CopyOnWriteArrayList<>();
+            Disposable stream = api.stream("/api/channels/" + channel + "/stream", owner.token(),
+                    h -> h.set("Last-Event-ID", Long.toString(resumeAfter))).map(event -> Long.parseLong(event.id()))
+                    .subscribe(sse::add);
+            ws.send(Map.of("type", "subscribe", "channelId", channel, "afterSeq", resumeAfter));
+            Supplier<List<Long>> overWs = () -> ws.all().stream()
+                    .filter(frame -> frame.path("type").asText().equals("event"))
+                    .map(frame -> frame.path("event").path("seq").asLong()).toList();
+            try {
+                List<Long> missed = LongStream.rangeClosed(resumeAfter + 1, lastSeq).boxed().toList();
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    assertThat(sse).containsExactlyElementsOf(missed);
+                    assertThat(overWs.get()).containsExactlyElementsOf(missed);
+                });
+
+                long live = api.send(owner, channel, "live", "live").block().expect(201).number("seq");
+
+                List<Long> all = LongStream.rangeClosed(resumeAfter + 1, live).boxed().toList();
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    assertThat(sse).containsExactlyElementsOf(all);
+                    assertThat(overWs.get()).containsExactlyElementsOf(all);
+                });
+            } finally {
+                stream.dispose();
+            }
+        }
+    }
+
     @Test
     void aClientThatStopsReadingGetsResyncWhileBuffersStayBoundedAndOthersAreUnaffected() {
         User alice = api.signUp("alice");

@@ -157,7 +157,7 @@ public class BootCache implements HealthIndicator {
                             TeamState team = new TeamState(directory);
                             return Flux.fromIterable(directory.channelIds())
                                     .flatMap(channelId -> channelLog.after(channelId, -1), 4)
-                                    .doOnNext(team::apply)
+                                    .doOnNext(run -> run.forEach(team::apply))
                                     .then(Mono.fromRunnable(() -> follow(team, subscription)))
                                     .thenReturn(team);
                         })
@@ -193,7 +193,7 @@ public class BootCache implements HealthIndicator {
             if (event.seq() > last + 1) {
                 // A hole: the log has what the updates lost.
                 return channelLog.between(event.channelId(), last, event.seq() - 1)
-                        .doOnNext(team::apply)
+                        .doOnNext(run -> run.forEach(team::apply))
                         .then(Mono.fromRunnable(() -> team.apply(event)));
             }
             team.apply(event);

@@ -65,7 +65,14 @@ public class AxonClient {
 
     /** Only the updates of a subscription query; the subscription is closed however the flux ends. */
     public <U> Flux<U> updates(Object query, Class<?> initialType, Class<U> updateType, int bufferSize) {
+        return updates(query, initialType, updateType, bufferSize, () -> { });
+    }
+
+    /** {@link #updates}, and {@code registered} runs once the bus keeps updates for it, before the first one. */
+    public <U> Flux<U> updates(Object query, Class<?> initialType, Class<U> updateType, int bufferSize,
+                               Runnable registered) {
         return subscribe(query, initialType, updateType, bufferSize)
+                .doOnNext(result -> registered.run())
                 .flatMapMany(result -> result.updates().doFinally(signal -> result.close()));
     }
 

@@ -1,5 +1,6 @@
 package io.backchannel.gateway.metrics;
 
+import io.backchannel.api.channel.ChannelEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +10,7 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,9 +57,12 @@ public class GatewayMetrics {
      * Records a delivery to a client connected since {@code connectedAt}. Only events stored while
      * connected are live; a replayed backlog is not a delivery delay.
      */
-    public void delivered(Instant connectedAt, Instant storedAt) {
-        if (storedAt.isAfter(connectedAt)) {
-            deliveryLatency.record(Duration.between(storedAt, clock.instant()));
+    /** A run of events handed to a connection; only those stored after it opened count as live deliveries. */
+    public void delivered(Instant connectedAt, List<ChannelEvent> run) {
+        for (ChannelEvent event : run) {
+            if (event.ts().isAfter(connectedAt)) {
+                deliveryLatency.record(Duration.between(event.ts(), clock.instant()));
+            }
         }
     }
 

@@ -39,8 +39,7 @@ class ChannelStreamController {
         Limits.requireAfter(resumeFrom);
         // Access is settled before the response starts, so a refusal is a proper problem detail.
         return readAccess.require(channelId, caller).flatMapMany(channel -> responses.respond(caller,
-                streams.follow(channelId, resumeFrom != null ? resumeFrom : channel.lastSeq(), caller.userId()),
-                event -> Long.toString(event.seq())));
+                streams.follow(channelId, resumeFrom != null ? resumeFrom : channel.lastSeq(), caller.userId())));
     }
 
     private static long parseSeq(String lastEventId) {

@@ -17,6 +17,7 @@ import reactor.core.publisher.Mono;
 
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -51,12 +52,28 @@ class EventStreams {
         this.eventFrames = eventFrames;
     }
 
-    /** The response for {@code events}, each written with the {@code id} that {@code idOf} gives it. */
-    Flux<DataBuffer> respond(Caller caller, Flux<ChannelEvent> events, Function<ChannelEvent, String> idOf) {
+    /**
+     * The response for one channel's runs of events, every event with its seq as its {@code id}: a run is
+     * written as one buffer, so a page of history goes out at once, its bytes shared by every listener.
+     */
+    Flux<DataBuffer> respond(Caller caller, Flux<List<ChannelEvent>> runs) {
+        return stream(caller, runs, run -> List.of(eventFrames.sse(run)));
+    }
+
+    /**
+     * The response for runs of events of several channels, each event written with the {@code id} that
+     * {@code idOf} gives it, in order.
+     */
+    Flux<DataBuffer> respond(Caller caller, Flux<List<ChannelEvent>> runs, Function<ChannelEvent, String> idOf) {
+        return stream(caller, runs, run -> run.stream().map(event -> eventFrames.sse(event, idOf.apply(event))).toList());
+    }
+
+    private Flux<DataBuffer> stream(Caller caller, Flux<List<ChannelEvent>> runs,
+                                    Function<List<ChannelEvent>, Iterable<byte[]>> framesOf) {
         Instant connectedAt = Instant.now();
-        Flux<byte[]> frames = events
-                .doOnNext(event -> metrics.delivered(connectedAt, event.ts()))
-                .map(event -> eventFrames.sse(event, idOf.apply(event)))
+        Flux<byte[]> frames = runs
+                .doOnNext(run -> metrics.delivered(connectedAt, run))
+                .concatMapIterable(framesOf)
                 .onErrorResume(SlowConsumerException.class, slow -> Mono.just(EventFrames.sse("resync", write(Map.of(
                         "type", "resync", "channelId", slow.channelId(), "afterSeq", slow.afterSeq())))));
         return frames.publish(shared -> Flux.merge(

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +48,7 @@ class TeamStreamController {
             // Every followed channel is in the cursor from the start, so a resume knows where each one stood.
             Map<String, Long> position = new ConcurrentHashMap<>();
             Set<String> following = ConcurrentHashMap.newKeySet();
-            Flux<ChannelEvent> joinedLater = memberships.changes()
+            Flux<List<ChannelEvent>> joinedLater = memberships.changes()
                     .filter(event -> joinedBy(event, caller.userId()))
                     .filter(event -> following.add(event.channelId()))
                     .flatMap(event -> {
@@ -55,7 +56,7 @@ class TeamStreamController {
                         return streams.follow(event.channelId(), event.seq() - 1, caller.userId())
                                 .doFinally(signal -> following.remove(event.channelId()));
                     });
-            Flux<ChannelEvent> current = Flux.fromIterable(memberships.channels().entrySet())
+            Flux<List<ChannelEvent>> current = Flux.fromIterable(memberships.channels().entrySet())
                     .filter(channel -> following.add(channel.getKey()))
                     .flatMap(channel -> {
                         long after = startAfter(resumeFrom, channel.getKey(), channel.getValue());

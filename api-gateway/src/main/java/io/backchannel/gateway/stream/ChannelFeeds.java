@@ -5,6 +5,8 @@ import io.backchannel.api.channel.FollowChannelQuery;
 import io.backchannel.gateway.bus.AxonClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 
 import java.time.Duration;
@@ -21,17 +23,28 @@ import java.util.concurrent.atomic.AtomicReference;
 @Component
 public class ChannelFeeds {
 
+    /** Events a feed holds at most while nobody listens: stale once someone does, so few. */
+    static final int KEPT_WHILE_UNHEARD = 16;
+
     private final AxonClient axon;
     private final StreamProperties properties;
-    private final ConcurrentMap<String, Flux<ChannelEvent>> feeds = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Feed> feeds = new ConcurrentHashMap<>();
 
     ChannelFeeds(AxonClient axon, StreamProperties properties) {
         this.axon = axon;
         this.properties = properties;
     }
 
-    /** A hot flux of the channel's events as this node learns of them. */
-    public Flux<ChannelEvent> live(String channelId) {
+    /**
+     * A channel's live events as this node learns of them, and when that starts. A feed opens when its first
+     * listener subscribes, and its upstream is registered a moment later: what is stored before then is not
+     * in the feed, so a listener reads the log only once the feed has {@code started}, and misses nothing.
+     */
+    public record Feed(Flux<ChannelEvent> events, Mono<Void> started) {
+    }
+
+    /** The channel's feed on this node, shared by every local listener. */
+    public Feed live(String channelId) {
         return feeds.computeIfAbsent(channelId, this::open);
     }
 
@@ -40,15 +53,21 @@ public class ChannelFeeds {
         return feeds.size();
     }
 
-    private Flux<ChannelEvent> open(String channelId) {
-        AtomicReference<Flux<ChannelEvent>> self = new AtomicReference<>();
-        self.set(axon.updates(new FollowChannelQuery(channelId), Long.class, ChannelEvent.class,
-                        properties.upstreamBuffer())
+    private Feed open(String channelId) {
+        AtomicReference<Feed> self = new AtomicReference<>();
+        Sinks.Empty<Void> started = Sinks.empty();
+        Flux<ChannelEvent> events = axon.updates(new FollowChannelQuery(channelId), Long.class, ChannelEvent.class,
+                        properties.upstreamBuffer(), started::tryEmitEmpty)
                 // An overflowing or broken upstream is reopened; listeners fill what it lost from history.
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50)).maxBackoff(Duration.ofSeconds(5)))
                 .doFinally(signal -> feeds.remove(channelId, self.get()))
-                .publish()
-                .refCount(1, properties.idleFeedGrace()));
+                // Listeners always take what comes, so this only drops while nobody listens (the grace after
+                // the last one left). Kept instead, it all went to the next listeners at once: after a mass
+                // disconnect, a storm of resumes got thousands of stale events each and overflowed to resync.
+                .onBackpressureDrop()
+                .publish(KEPT_WHILE_UNHEARD)
+                .refCount(1, properties.idleFeedGrace());
+        self.set(new Feed(events, started.asMono()));
         return self.get();
     }
 }

@@ -7,8 +7,6 @@ import io.backchannel.api.channel.EventPage;
 import io.backchannel.api.channel.FetchEventsQuery;
 import io.backchannel.gateway.bus.AxonClient;
 import org.springframework.stereotype.Component;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -39,17 +37,34 @@ public class ChannelLog {
     private record PageStart(String channelId, long after) {
     }
 
-    /** The events after {@code after} up to {@code until} (inclusive), in order. */
-    public Flux<ChannelEvent> between(String channelId, long after, long until) {
+    /**
+     * The events after {@code after} up to {@code until} (inclusive), in order, a page at a time. A page that
+     * ends at or before {@code until} comes as the shared page's own list, so whatever a transport makes of
+     * it can be shared by every listener too.
+     */
+    public Flux<List<ChannelEvent>> between(String channelId, long after, long until) {
+        // Page after page, not a page followed by the rest: nesting the rest cost every event one more
+        // operator for each page before it.
         return page(channelId, after)
-                .flatMapMany(page -> {
-                    List<ChannelEvent> events = page.events();
-                    Flux<ChannelEvent> wanted = Flux.fromIterable(events).filter(event -> event.seq() <= until);
-                    long reached = events.isEmpty() ? after : events.get(events.size() - 1).seq();
-                    return page.hasMore() && reached < until
-                            ? wanted.concatWith(Flux.defer(() -> between(channelId, reached, until)))
-                            : wanted;
-                });
+                .expand(page -> page.hasMore() && lastSeq(page.events()) < until
+                        ? page(channelId, lastSeq(page.events())) : Mono.empty())
+                .map(page -> upTo(page.events(), until))
+                .filter(events -> !events.isEmpty());
+    }
+
+    private static List<ChannelEvent> upTo(List<ChannelEvent> events, long until) {
+        if (events.isEmpty() || lastSeq(events) <= until) {
+            return events;
+        }
+        int end = 0;
+        while (events.get(end).seq() <= until) {
+            end++;
+        }
+        return events.subList(0, end);
+    }
+
+    private static long lastSeq(List<ChannelEvent> events) {
+        return events.get(events.size() - 1).seq();
     }
 
     private Mono<EventPage> page(String channelId, long after) {
@@ -59,8 +74,8 @@ public class ChannelLog {
                         error -> Duration.ZERO, () -> Duration.ZERO));
     }
 
-    /** Every event after {@code after} stored so far. */
-    public Flux<ChannelEvent> after(String channelId, long after) {
+    /** Every event after {@code after} stored so far, a page at a time. */
+    public Flux<List<ChannelEvent>> after(String channelId, long after) {
         return between(channelId, after, Long.MAX_VALUE);
     }
 }

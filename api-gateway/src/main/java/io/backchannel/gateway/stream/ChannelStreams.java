@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -42,17 +43,20 @@ public class ChannelStreams {
     }
 
     /**
-     * Every event after {@code afterSeq}, in order, then live ones, for {@code viewerId}: the stream ends
-     * after the viewer's own {@code member.left}. Ends with a {@link SlowConsumerException} if the
-     * listener falls more than a buffer behind.
+     * Every event after {@code afterSeq}, in order, then live ones, for {@code viewerId}, in runs of
+     * consecutive events: a page of history at a time while catching up, one event at a time live, so a
+     * transport can write a catch-up page at once. The stream ends after the viewer's own
+     * {@code member.left}. Ends with a {@link SlowConsumerException} if the listener falls more than a
+     * buffer behind.
      */
-    public Flux<ChannelEvent> follow(String channelId, long afterSeq, String viewerId) {
+    public Flux<List<ChannelEvent>> follow(String channelId, long afterSeq, String viewerId) {
         return Flux.defer(() -> {
             Cursor cursor = new Cursor(afterSeq);
             Queue<ChannelEvent> queue = new BoundedQueue<>(properties.bufferSize());
             buffers.add(queue);
             Sinks.Many<ChannelEvent> buffer = Sinks.many().unicast().onBackpressureBuffer(queue);
-            Disposable live = feeds.live(channelId).subscribe(event -> {
+            ChannelFeeds.Feed feed = feeds.live(channelId);
+            Disposable live = feed.events().subscribe(event -> {
                 if (buffer.tryEmitNext(event).isFailure()) {
                     buffer.tryEmitError(new Overflow());
                 }
@@ -66,10 +70,10 @@ public class ChannelStreams {
                     .map(Optional::of)
                     .startWith(Optional.<ChannelEvent>empty())
                     .concatMap(next -> next.map(event -> fill(channelId, cursor.last, event))
-                            .orElseGet(() -> log.after(channelId, cursor.last)))
-                    .filter(event -> event.seq() > cursor.last)
-                    .doOnNext(event -> cursor.last = event.seq())
-                    .takeUntil(event -> event instanceof MemberLeftChannelEvent left && left.userId().equals(viewerId))
+                            .orElseGet(() -> feed.started().thenMany(log.after(channelId, cursor.last))))
+                    .map(run -> cursor.pass(run, viewerId))
+                    .filter(run -> !run.isEmpty())
+                    .takeUntil(run -> leftBy(run.get(run.size() - 1), viewerId))
                     .onErrorMap(Overflow.class, overflow -> new SlowConsumerException(channelId, cursor.last))
                     .doFinally(signal -> {
                         live.dispose();
@@ -90,9 +94,10 @@ public class ChannelStreams {
      * durable either way.
      */
     public Mono<Void> awaitProjected(String channelId, long seq) {
+        ChannelFeeds.Feed feed = feeds.live(channelId);
         return Flux.merge(
-                        feeds.live(channelId).map(ChannelEvent::seq),
-                        axon.query(new FollowChannelQuery(channelId), Long.class))
+                        feed.events().map(ChannelEvent::seq),
+                        feed.started().then(axon.query(new FollowChannelQuery(channelId), Long.class)))
                 .filter(projected -> projected >= seq)
                 .next()
                 .timeout(properties.readYourWrites())
@@ -100,18 +105,44 @@ public class ChannelStreams {
                 .then();
     }
 
-    private Flux<ChannelEvent> fill(String channelId, long last, ChannelEvent event) {
+    private Flux<List<ChannelEvent>> fill(String channelId, long last, ChannelEvent event) {
         if (event.seq() <= last + 1) {
-            return Flux.just(event);
+            return Flux.just(List.of(event));
         }
-        return log.between(channelId, last, event.seq() - 1).concatWith(Mono.just(event));
+        return log.between(channelId, last, event.seq() - 1).concatWith(Mono.just(List.of(event)));
     }
 
+    private static boolean leftBy(ChannelEvent event, String viewerId) {
+        return event instanceof MemberLeftChannelEvent left && left.userId().equals(viewerId);
+    }
+
+    /** The last seq a listener was given. */
     private static final class Cursor {
         private long last;
 
         private Cursor(long last) {
             this.last = last;
+        }
+
+        /**
+         * What of {@code run} the listener has not been given, up to the viewer's own leave, and moves on to
+         * its end. A run the listener needs whole is passed as it is, so what was made of it can be shared.
+         */
+        private List<ChannelEvent> pass(List<ChannelEvent> run, String viewerId) {
+            int from = 0;
+            while (from < run.size() && run.get(from).seq() <= last) {
+                from++;
+            }
+            int to = from;
+            while (to < run.size() && !leftBy(run.get(to), viewerId)) {
+                to++;
+            }
+            to = Math.min(run.size(), to + 1);
+            List<ChannelEvent> passed = from == 0 && to == run.size() ? run : run.subList(from, Math.max(from, to));
+            if (!passed.isEmpty()) {
+                last = passed.get(passed.size() - 1).seq();
+            }
+            return passed;
         }
     }
 

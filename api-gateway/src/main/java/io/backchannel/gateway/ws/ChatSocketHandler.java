@@ -208,7 +208,8 @@ class ChatSocketHandler implements WebSocketHandler {
                 }
                 reply(new Frames.Subscribed(channelId, from));
                 Flux<WebSocketMessage> frames = streams.follow(channelId, from, caller.userId())
-                        .doOnNext(event -> metrics.delivered(connectedAt, event.ts()))
+                        .doOnNext(run -> metrics.delivered(connectedAt, run))
+                        .concatMapIterable(run -> run)
                         .map(event -> new WebSocketMessage(WebSocketMessage.Type.TEXT,
                                 session.bufferFactory().wrap(eventFrames.webSocket(event))))
                         .onErrorResume(SlowConsumerException.class,
