@@ -2,8 +2,8 @@ package io.backchannel.bench;
 
 import io.netty.buffer.ByteBuf;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * An incremental {@code text/event-stream} parser: bytes in (in any chunking), one callback per
@@ -16,7 +16,8 @@ final class SseParser {
     }
 
     private final Handler handler;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    private byte[] line = new byte[256];
+    private int length;
     private String id;
     private String event;
     private StringBuilder data;
@@ -32,10 +33,10 @@ final class SseParser {
     }
 
     void feed(ByteBuf buf) {
-        int end = buf.writerIndex();
-        for (int i = buf.readerIndex(); i < end; i++) {
-            accept(buf.getByte(i));
-        }
+        buf.forEachByte(buf.readerIndex(), buf.readableBytes(), b -> {
+            accept(b);
+            return true;
+        });
     }
 
     void feed(byte[] bytes) {
@@ -56,17 +57,20 @@ final class SseParser {
             endLine();
         } else {
             lastWasCr = false;
-            line.write(b);
+            if (length == line.length) {
+                line = Arrays.copyOf(line, length * 2);
+            }
+            line[length++] = b;
         }
     }
 
     private void endLine() {
-        if (line.size() == 0) {
+        if (length == 0) {
             dispatch();
             return;
         }
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
+        String text = new String(line, 0, length, StandardCharsets.UTF_8);
+        length = 0;
         if (text.charAt(0) == ':') {
             comments++;
             return;

@@ -40,7 +40,7 @@ final class SseTransport implements StreamTransport {
                 return;
             }
             long seq = Long.parseLong(id.trim());
-            listener.onEvent(seq, event, "message.posted".equals(event) ? StreamTransport.clientMsgId(data) : null);
+            listener.onEvent(seq, event, "message.posted".equals(event) ? StreamTransport.stringField(data, "clientMsgId") : null);
         });
         Disposable subscription = http
                 .headers(h -> {

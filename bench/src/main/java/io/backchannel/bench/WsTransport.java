@@ -9,6 +9,7 @@ import reactor.netty.http.client.WebsocketClientSpec;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * API.md's WebSocket protocol: {@code GET /api/ws?access_token=}, then
@@ -17,6 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * the subscriber reports it.
  */
 final class WsTransport implements StreamTransport {
+
+    /** How the server starts an {@code event} frame; the event's own JSON follows. */
+    private static final String EVENT_FRAME = "{\"type\":\"event\",\"event\":";
 
     private final HttpClient http;
 
@@ -42,21 +46,26 @@ final class WsTransport implements StreamTransport {
                 .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(1 << 20).build())
                 .uri("/api/ws?access_token=" + token)
                 .handle((in, out) -> {
+                    Consumer<String> onEvent = event -> {
+                        if (subscribed.compareAndSet(false, true)) {
+                            listener.onOpen();
+                        }
+                        String type = StreamTransport.stringField(event, "type");
+                        listener.onEvent(StreamTransport.longField(event, "seq"), type,
+                                "message.posted".equals(type) ? StreamTransport.stringField(event, "clientMsgId") : null);
+                    };
                     Mono<Void> inbound = in.aggregateFrames(1 << 20).receive().asString().doOnNext(text -> {
                         if (closed.get()) {
                             return;
                         }
+                        // Nearly every frame is an event: read those without a full parse (see stringField).
+                        if (text.startsWith(EVENT_FRAME)) {
+                            onEvent.accept(text.substring(EVENT_FRAME.length()));
+                            return;
+                        }
                         JsonNode frame = Client.parse(text);
                         switch (frame.path("type").asText()) {
-                            case "event" -> {
-                                if (subscribed.compareAndSet(false, true)) {
-                                    listener.onOpen();
-                                }
-                                JsonNode event = frame.path("event");
-                                String type = event.path("type").asText();
-                                listener.onEvent(event.path("seq").asLong(), type,
-                                        "message.posted".equals(type) ? event.path("clientMsgId").asText(null) : null);
-                            }
+                            case "event" -> onEvent.accept(frame.path("event").toString());
                             case "hello" -> {
                                 // the subscribe frame is already on its way; an idle channel sends no event,
                                 // so the stream counts as open once the server has greeted us
@@ -64,17 +73,14 @@ final class WsTransport implements StreamTransport {
                                     listener.onOpen();
                                 }
                             }
-                            case "resync" -> listener.onResync(frame.path("afterSeq").asLong(-1));
-                            case "error" -> {
-                                // the server keeps the connection; the bench treats a refused subscribe as the end
-                                if (closed.compareAndSet(false, true)) {
-                                    listener.onClosed(new BenchException("ws error frame: " + text));
-                                    Disposable d = self.get();
-                                    if (d != null) {
-                                        d.dispose();
-                                    }
-                                }
+                            case "resync" -> {
+                                // the subscription is over (the connection is not): end it, so the listener
+                                // resumes from the last seq it was given, as an SSE client does
+                                listener.onResync(frame.path("afterSeq").asLong(-1));
+                                end(closed, self, listener, new BenchException("resync"));
                             }
+                            // the server keeps the connection; the bench treats a refused subscribe as the end
+                            case "error" -> end(closed, self, listener, new BenchException("ws error frame: " + text));
                             default -> {
                                 // typing, presence, pong: not counted
                             }
@@ -99,5 +105,16 @@ final class WsTransport implements StreamTransport {
             closed.set(true);
             subscription.dispose();
         };
+    }
+
+    /** Ends the stream from the client's side: the listener hears of it once, and the connection is dropped. */
+    private static void end(AtomicBoolean closed, AtomicReference<Disposable> self, Listener listener, Throwable why) {
+        if (closed.compareAndSet(false, true)) {
+            listener.onClosed(why);
+            Disposable connection = self.get();
+            if (connection != null) {
+                connection.dispose();
+            }
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The bench's own bookkeeping (not the server): seq tracking, log verification, SSE parsing. */
@@ -91,7 +92,10 @@ class BookkeepingTest {
         }
         assertEquals(List.of("1|message.posted|{\"seq\":1,\"clientMsgId\":\"abc\"}", "2|member.joined|{\"seq\":2}"), seen);
         assertEquals(2, parser.comments());
-        assertEquals("abc", StreamTransport.clientMsgId("{\"seq\":1,\"clientMsgId\":\"abc\"}"));
+        assertEquals("abc", StreamTransport.stringField("{\"seq\":1,\"clientMsgId\":\"abc\"}", "clientMsgId"));
+        assertEquals(12, StreamTransport.longField("{\"type\":\"message.posted\",\"seq\":12,\"messageSeq\":3}", "seq"));
+        assertEquals(3, StreamTransport.longField("{\"seq\":12,\"messageSeq\":3}", "messageSeq"));
+        assertNull(StreamTransport.stringField("{\"text\":\"say \\\"clientMsgId\\\":\\\"x\"}", "clientMsgId"));
     }
 
     @Test
