@@ -2,7 +2,6 @@ package io.backchannel.gateway.bus;
 
 import io.backchannel.api.RejectedException;
 import io.backchannel.api.Rejection;
-import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.HandlerExecutionException;
 import org.axonframework.messaging.responsetypes.ResponseTypes;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.gateway.metrics.GatewayMetrics;
 import io.backchannel.gateway.security.Caller;
+import io.backchannel.gateway.stream.ChannelStreams;
 import io.backchannel.gateway.stream.EventFrames;
 import io.backchannel.gateway.stream.Presence;
 import io.backchannel.gateway.stream.SlowConsumerException;
@@ -73,7 +74,7 @@ class EventStreams {
         Instant connectedAt = Instant.now();
         Flux<byte[]> frames = runs
                 .doOnNext(run -> metrics.delivered(connectedAt, run))
-                .concatMapIterable(framesOf)
+                .concatMapIterable(framesOf, ChannelStreams.ONE_RUN)
                 .onErrorResume(SlowConsumerException.class, slow -> Mono.just(EventFrames.sse("resync", write(Map.of(
                         "type", "resync", "channelId", slow.channelId(), "afterSeq", slow.afterSeq())))));
         return frames.publish(shared -> Flux.merge(

@@ -30,6 +30,11 @@ public class ChannelStreams {
     private final ChannelLog log;
     private final AxonClient axon;
     private final StreamProperties properties;
+    /**
+     * Runs a transport takes from a stream at a time when it writes them out event by event. A run can be a
+     * whole page, so one is plenty; the default (256) cost every idle subscription 1 KB of empty queue.
+     */
+    public static final int ONE_RUN = 1;
     /** Events a listener's worker takes from its buffer at a time: small, so the buffer stays the bound. */
     private static final int DRAIN_PREFETCH = 16;
 

@@ -39,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static io.backchannel.gateway.stream.ChannelStreams.ONE_RUN;
+
 /**
  * {@code /api/ws}: API.md's WebSocket protocol. Each connection multiplexes its channel subscriptions,
  * each a gapless stream with its own bounded buffer, with replies and ephemeral signals. Every frame
@@ -209,7 +211,7 @@ class ChatSocketHandler implements WebSocketHandler {
                 reply(new Frames.Subscribed(channelId, from));
                 Flux<WebSocketMessage> frames = streams.follow(channelId, from, caller.userId())
                         .doOnNext(run -> metrics.delivered(connectedAt, run))
-                        .concatMapIterable(run -> run)
+                        .concatMapIterable(run -> run, ONE_RUN)
                         .map(event -> new WebSocketMessage(WebSocketMessage.Type.TEXT,
                                 session.bufferFactory().wrap(eventFrames.webSocket(event))))
                         .onErrorResume(SlowConsumerException.class,
