@@ -164,7 +164,9 @@ class RateLimitTest {
                 }
             }
             System.out.printf("WebSocket ping flood: 300 frames, %d answered, %d rate_limited%n", pongs, refusedPings);
-            assertThat(pongs).isGreaterThanOrEqualTo(200).isLessThan(300);
+            // The bucket's 200, less the two probe pings untilPong spent above (it refills while the test runs,
+            // but a fast run may not have earned those two back).
+            assertThat(pongs).isGreaterThanOrEqualTo(200 - 2).isLessThan(300);
             assertThat(refusedPings).isPositive();
 
             // Still open, and served again once the buckets refill.
