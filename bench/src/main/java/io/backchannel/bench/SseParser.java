@@ -39,12 +39,6 @@ final class SseParser {
         });
     }
 
-    void feed(byte[] bytes) {
-        for (byte b : bytes) {
-            accept(b);
-        }
-    }
-
     private void accept(byte b) {
         if (b == '\n') {
             if (lastWasCr) {

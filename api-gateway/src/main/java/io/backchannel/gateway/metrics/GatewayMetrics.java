@@ -54,10 +54,9 @@ public class GatewayMetrics {
     }
 
     /**
-     * Records a delivery to a client connected since {@code connectedAt}. Only events stored while
-     * connected are live; a replayed backlog is not a delivery delay.
+     * Records a run of events delivered to a client connected since {@code connectedAt}. Only events stored
+     * while connected are live; a replayed backlog is not a delivery delay.
      */
-    /** A run of events handed to a connection; only those stored after it opened count as live deliveries. */
     public void delivered(Instant connectedAt, List<ChannelEvent> run) {
         for (ChannelEvent event : run) {
             if (event.ts().isAfter(connectedAt)) {

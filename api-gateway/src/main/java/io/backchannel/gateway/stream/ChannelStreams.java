@@ -26,10 +26,6 @@ import java.util.concurrent.TimeoutException;
 @Component
 public class ChannelStreams {
 
-    private final ChannelFeeds feeds;
-    private final ChannelLog log;
-    private final AxonClient axon;
-    private final StreamProperties properties;
     /**
      * Runs a transport takes from a stream at a time when it writes them out event by event. A run can be a
      * whole page, so one is plenty; the default (256) cost every idle subscription 1 KB of empty queue.
@@ -38,6 +34,10 @@ public class ChannelStreams {
     /** Events a listener's worker takes from its buffer at a time: small, so the buffer stays the bound. */
     private static final int DRAIN_PREFETCH = 16;
 
+    private final ChannelFeeds feeds;
+    private final ChannelLog log;
+    private final AxonClient axon;
+    private final StreamProperties properties;
     private final Set<Queue<ChannelEvent>> buffers = ConcurrentHashMap.newKeySet();
 
     ChannelStreams(ChannelFeeds feeds, ChannelLog log, AxonClient axon, StreamProperties properties) {
