@@ -98,7 +98,9 @@ class WebSocketEndToEndTest {
             assertThat(retriedOverHttp.number("seq")).isEqualTo(1);
 
             ws.send(Map.of("type", "send", "channelId", channel, "clientMsgId", "ws-1", "text", "changed"));
-            assertThat(ws.next("error").path("code").asText()).isEqualTo("conflict");
+            JsonNode conflict = ws.next("error");
+            assertThat(conflict.path("code").asText()).isEqualTo("conflict");
+            assertThat(conflict.path("clientMsgId").asText()).as("the send it answers").isEqualTo("ws-1");
         }
     }
 

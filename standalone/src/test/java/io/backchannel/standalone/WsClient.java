@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A WebSocket client for the tests, on the JDK's own client, whose flow control is explicit: a client
  * that should stop reading simply stops requesting frames.
  */
-final class WsClient implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -45,7 +45,7 @@ final class WsClient implements AutoCloseable {
                 .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
-    static WsClient connect(String baseUrl, String token) {
+    public static WsClient connect(String baseUrl, String token) {
         return new WsClient(baseUrl, token, null, true);
     }
 
@@ -58,7 +58,7 @@ final class WsClient implements AutoCloseable {
         return new WsClient(baseUrl, token, null, false);
     }
 
-    void send(Map<String, ?> frame) {
+    public void send(Map<String, ?> frame) {
         try {
             sendRaw(TestJson.JSON.writeValueAsString(frame));
         } catch (JsonProcessingException e) {
@@ -92,7 +92,7 @@ final class WsClient implements AutoCloseable {
         }
     }
 
-    JsonNode next(String type) {
+    public JsonNode next(String type) {
         return next(frame -> frame.path("type").asText().equals(type));
     }
 

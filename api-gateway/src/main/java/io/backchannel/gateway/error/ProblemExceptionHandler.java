@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.backchannel.api.RejectedException;
+import io.backchannel.gateway.messaging.SendUnconfirmedException;
 import io.backchannel.gateway.ratelimit.RateLimitedException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
@@ -46,8 +47,12 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
-        if (error instanceof RateLimitedException limited && !exchange.getResponse().isCommitted()) {
-            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
+        if (!exchange.getResponse().isCommitted()) {
+            if (error instanceof RateLimitedException limited) {
+                exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
+            } else if (error instanceof SendUnconfirmedException) {
+                exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+            }
         }
         return problems.write(exchange, toProblem(error));
     }
@@ -63,6 +68,9 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         }
         if (error instanceof RateLimitedException limited) {
             return Problems.of(HttpStatus.TOO_MANY_REQUESTS, limited.getMessage());
+        }
+        if (error instanceof SendUnconfirmedException unconfirmed) {
+            return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, unconfirmed.getMessage());
         }
         if (causedBy(error, DataBufferLimitException.class)) {
             return Problems.of(HttpStatus.PAYLOAD_TOO_LARGE, "the request body is over the 64 KiB limit");

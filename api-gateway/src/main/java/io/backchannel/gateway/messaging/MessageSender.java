@@ -8,10 +8,12 @@ import io.backchannel.api.message.SendReceipt;
 import io.backchannel.gateway.bus.AxonClient;
 import io.backchannel.gateway.metrics.GatewayMetrics;
 import io.backchannel.gateway.security.Caller;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -28,8 +30,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * at most one command per channel at a time, and the sends that arrive meanwhile go together in the next
  * one, a {@link SendMessagesCommand}: one append for all of them (group commit). A send alone goes as it
  * always did. Each send is still judged, deduplicated and answered on its own.
+ *
+ * <p>A command that is not confirmed within {@link SendProperties#timeout} fails its sends with
+ * {@link SendUnconfirmedException} and frees its channel for the next one: one stuck command must not hold a
+ * channel's later sends, nor its clients, forever.
  */
 @Component
+@EnableConfigurationProperties(SendProperties.class)
 public class MessageSender {
 
     /** Sends in one command at most: bounds a command's size and the wait of the last in it. */
@@ -37,11 +44,13 @@ public class MessageSender {
 
     private final AxonClient axon;
     private final GatewayMetrics metrics;
+    private final Duration timeout;
     private final ConcurrentMap<String, ChannelQueue> channels = new ConcurrentHashMap<>();
 
-    MessageSender(AxonClient axon, GatewayMetrics metrics) {
+    MessageSender(AxonClient axon, GatewayMetrics metrics, SendProperties properties) {
         this.axon = axon;
         this.metrics = metrics;
+        this.timeout = properties.timeout();
     }
 
     /** Answers once the message is durably stored, or with the original answer to a retry. */
@@ -102,13 +111,13 @@ public class MessageSender {
         private Mono<Void> dispatch(List<Pending> batch) {
             if (batch.size() == 1) {
                 Pending alone = batch.get(0);
-                return axon.<SendReceipt>send(alone.send())
+                return confirmed(axon.<SendReceipt>send(alone.send()))
                         .doOnNext(alone.answer()::success)
                         .doOnError(alone.answer()::error)
                         .onErrorResume(error -> Mono.empty())
                         .then();
             }
-            return axon.<SendOutcomes>send(new SendMessagesCommand(channelId, batch.stream().map(Pending::send).toList()))
+            return confirmed(axon.<SendOutcomes>send(new SendMessagesCommand(channelId, batch.stream().map(Pending::send).toList())))
                     .doOnNext(answers -> {
                         for (int i = 0; i < batch.size(); i++) {
                             SendOutcomes.Outcome outcome = answers.outcomes().get(i);
@@ -122,6 +131,10 @@ public class MessageSender {
                     .doOnError(error -> batch.forEach(pending -> pending.answer().error(error)))
                     .onErrorResume(error -> Mono.empty())
                     .then();
+        }
+
+        private <R> Mono<R> confirmed(Mono<R> command) {
+            return command.timeout(timeout, Mono.error(() -> new SendUnconfirmedException(timeout)));
         }
     }
 }

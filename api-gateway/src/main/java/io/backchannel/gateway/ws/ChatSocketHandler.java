@@ -11,6 +11,7 @@ import io.backchannel.api.team.TeamIds;
 import io.backchannel.gateway.boot.BootCache;
 import io.backchannel.gateway.bus.AxonClient;
 import io.backchannel.gateway.messaging.MessageSender;
+import io.backchannel.gateway.messaging.SendUnconfirmedException;
 import io.backchannel.gateway.metrics.GatewayMetrics;
 import io.backchannel.gateway.ratelimit.RateLimiter;
 import io.backchannel.gateway.security.Caller;
@@ -251,7 +252,11 @@ class ChatSocketHandler implements WebSocketHandler {
             return sender.send(caller, channelId, clientMsgId, text, thread.isIntegralNumber() ? thread.asLong() : null)
                     .doOnNext(receipt -> reply(new Frames.Ack(receipt.clientMsgId(), receipt.channelId(),
                             receipt.seq(), receipt.messageId())))
-                    .then();
+                    .then()
+                    .onErrorResume(error -> {
+                        reply(errorFrame(error).answering(clientMsgId));
+                        return Mono.empty();
+                    });
         }
 
         /**
@@ -297,6 +302,9 @@ class ChatSocketHandler implements WebSocketHandler {
     private static Frames.Error errorFrame(Throwable error) {
         if (error instanceof RejectedException rejected) {
             return new Frames.Error(rejected.rejection().kind().name().toLowerCase(), rejected.getMessage());
+        }
+        if (error instanceof SendUnconfirmedException unconfirmed) {
+            return new Frames.Error("unconfirmed", unconfirmed.getMessage());
         }
         log.warn("unexpected error handling a frame", error);
         return new Frames.Error("internal", "an internal error occurred");

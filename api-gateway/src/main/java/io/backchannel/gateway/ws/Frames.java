@@ -1,5 +1,7 @@
 package io.backchannel.gateway.ws;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * What the server writes on a WebSocket, as API.md names the frames (plus {@code subscribed}, an extension).
  * The {@code event} frame is not here: it is encoded once for all its listeners (see {@code EventFrames}).
@@ -51,9 +53,15 @@ final class Frames {
         }
     }
 
-    record Error(String type, String code, String message) {
+    /** {@code clientMsgId} (an extension) names the send an error answers, so a client can pipeline sends. */
+    record Error(String type, String code, String message,
+                 @JsonInclude(JsonInclude.Include.NON_NULL) String clientMsgId) {
         Error(String code, String message) {
-            this("error", code, message);
+            this("error", code, message, null);
+        }
+
+        Error answering(String clientMsgId) {
+            return new Error(type, code, message, clientMsgId);
         }
     }
 }

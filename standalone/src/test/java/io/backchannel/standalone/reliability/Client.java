@@ -3,6 +3,7 @@ package io.backchannel.standalone.reliability;
 import io.backchannel.standalone.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -40,7 +41,7 @@ final class Client {
     record User(String userId, String username, String token) {
     }
 
-    record Response(int status, JsonNode body) {
+    record Response(int status, HttpHeaders headers, JsonNode body) {
         Response expect(int expected) {
             assertThat(status).as("status of a response with body %s", body).isEqualTo(expected);
             return this;
@@ -72,7 +73,8 @@ final class Client {
         WebClient.RequestHeadersSpec<?> spec = body == null ? request
                 : request.contentType(MediaType.APPLICATION_JSON).bodyValue(TestJson.body(body));
         return spec.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
-                .map(text -> new Response(response.statusCode().value(), TestJson.parse(text))));
+                .map(text -> new Response(response.statusCode().value(), response.headers().asHttpHeaders(),
+                        TestJson.parse(text))));
     }
 
     Response get(String path, User user) {
