@@ -4,7 +4,9 @@ import com.mongodb.ConnectionString;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.backchannel.query.Projections;
+import io.backchannel.query.config.QuerySideProperties;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.h2.mvstore.MVStore;
 import org.springframework.boot.autoconfigure.mongo.MongoConnectionDetails;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.time.Duration;
 
 /** The two embedded stores, both durable under the data directory. */
 @Configuration(proxyBeanMethods = false)
@@ -22,14 +25,17 @@ import java.nio.file.Files;
 class EmbeddedStores {
 
     private static final String COMMIT_HOOK = EmbeddedStores.class.getName() + ".commit";
+    /** The longest a busy projections' store goes uncommitted: what a crash makes them replay. */
+    private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
     /**
-     * The projections' store: an H2 MVStore file that commits only after a projection batch, never in the
+     * The projections' store: an H2 MVStore file that commits only between projection batches, never in the
      * middle of one. Left to commit on its own timer, it could persist a document without its {@code _id}
      * index entry, and after a crash every later upsert of that document failed ("already existed"), so the
      * projections retried one batch forever. All projection writes, the tracking token's among them, come
      * from the projections' processor; after its batch they are all done, so what is committed is whole, and
-     * a crash loses at most the uncommitted batch, which is replayed with its token.
+     * a crash loses only batches after the last commit, which are replayed with their token. How often it
+     * commits is {@link ProjectionCommits}' call.
      */
     @Bean
     H2Backend projectionStore(StandaloneProperties properties) {
@@ -45,11 +51,17 @@ class EmbeddedStores {
     }
 
     @Bean
-    ConfigurerModule commitProjectionStoreAfterEachBatch(H2Backend projectionStore) {
+    ConfigurerModule commitProjectionStoreBetweenBatches(H2Backend projectionStore, QuerySideProperties query) {
+        ProjectionCommits commits = new ProjectionCommits(query.batchSize(), COMMIT_INTERVAL, System::nanoTime);
         return configurer -> configurer.eventProcessing().registerHandlerInterceptor(Projections.GROUP, c ->
                 (unitOfWork, chain) -> {
                     unitOfWork.root().resources().computeIfAbsent(COMMIT_HOOK, once -> {
-                        unitOfWork.root().afterCommit(batch -> projectionStore.commit());
+                        unitOfWork.root().afterCommit(batch -> {
+                            int events = batch instanceof BatchingUnitOfWork<?> many ? many.getMessages().size() : 1;
+                            if (commits.commitAfter(events)) {
+                                projectionStore.commit();
+                            }
+                        });
                         return Boolean.TRUE;
                     });
                     return chain.proceed();
