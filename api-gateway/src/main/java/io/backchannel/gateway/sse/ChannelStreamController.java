@@ -5,8 +5,10 @@ import io.backchannel.api.Rejection;
 import io.backchannel.gateway.security.Caller;
 import io.backchannel.gateway.security.ChannelReadAccess;
 import io.backchannel.gateway.stream.ChannelStreams;
+import io.backchannel.gateway.stream.DrainThreads;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -34,12 +36,13 @@ class ChannelStreamController {
     @GetMapping(path = "/api/channels/{channelId}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<DataBuffer> stream(@PathVariable String channelId,
                             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                            @RequestParam(required = false) Long after, Caller caller) {
+                            @RequestParam(required = false) Long after, Caller caller, ServerHttpResponse response) {
         Long resumeFrom = lastEventId != null ? Long.valueOf(parseSeq(lastEventId)) : after;
         Limits.requireAfter(resumeFrom);
         // Access is settled before the response starts, so a refusal is a proper problem detail.
         return readAccess.require(channelId, caller).flatMapMany(channel -> responses.respond(caller,
-                streams.follow(channelId, resumeFrom != null ? resumeFrom : channel.lastSeq(), caller.userId())));
+                streams.follow(channelId, resumeFrom != null ? resumeFrom : channel.lastSeq(), caller.userId(),
+                        DrainThreads.of(response))));
     }
 
     private static long parseSeq(String lastEventId) {

@@ -37,6 +37,7 @@ class EventStreams {
     private static final String TRANSPORT = "sse";
     private static final byte[] CONNECTED = ":connected\n\n".getBytes(UTF_8);
     private static final byte[] KEEPALIVE = ":keepalive\n\n".getBytes(UTF_8);
+    private static final byte[] END = new byte[0];
 
     private final StreamProperties properties;
     private final ObjectMapper json;
@@ -77,10 +78,13 @@ class EventStreams {
                 .concatMapIterable(framesOf, ChannelStreams.ONE_RUN)
                 .onErrorResume(SlowConsumerException.class, slow -> Mono.just(EventFrames.sse("resync", write(Map.of(
                         "type", "resync", "channelId", slow.channelId(), "afterSeq", slow.afterSeq())))));
-        return frames.publish(shared -> Flux.merge(
+        // The keepalives end with the events: at END, which only the events' end puts in. Cheaper per event
+        // than sharing the events with a second subscriber that watches for their end.
+        return Flux.merge(
                         Flux.just(CONNECTED),
-                        shared,
-                        Flux.interval(properties.keepalive()).map(tick -> KEEPALIVE).takeUntilOther(shared.then())))
+                        frames.concatWithValues(END),
+                        Flux.interval(properties.keepalive()).map(tick -> KEEPALIVE))
+                .takeWhile(frame -> frame != END)
                 .<DataBuffer>map(DefaultDataBufferFactory.sharedInstance::wrap)
                 .doOnSubscribe(subscription -> {
                     metrics.streamOpened(TRANSPORT);

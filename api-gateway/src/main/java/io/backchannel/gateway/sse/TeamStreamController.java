@@ -6,14 +6,17 @@ import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.gateway.boot.BootCache;
 import io.backchannel.gateway.security.Caller;
 import io.backchannel.gateway.stream.ChannelStreams;
+import io.backchannel.gateway.stream.DrainThreads;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
 
 import java.util.List;
 import java.util.Map;
@@ -41,9 +44,10 @@ class TeamStreamController {
     @GetMapping(path = "/api/teams/{teamId}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<DataBuffer> stream(@PathVariable String teamId,
                             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                            @RequestParam(required = false) String cursor, Caller caller) {
+                            @RequestParam(required = false) String cursor, Caller caller, ServerHttpResponse response) {
         String resume = lastEventId != null ? lastEventId : cursor;
         Map<String, Long> resumeFrom = resume == null ? null : TeamCursor.decode(resume);
+        Scheduler drainOn = DrainThreads.of(response);
         return bootCache.memberships(teamId, caller).flatMapMany(memberships -> {
             // Every followed channel is in the cursor from the start, so a resume knows where each one stood.
             Map<String, Long> position = new ConcurrentHashMap<>();
@@ -53,7 +57,7 @@ class TeamStreamController {
                     .filter(event -> following.add(event.channelId()))
                     .flatMap(event -> {
                         position.putIfAbsent(event.channelId(), event.seq() - 1);
-                        return streams.follow(event.channelId(), event.seq() - 1, caller.userId())
+                        return streams.follow(event.channelId(), event.seq() - 1, caller.userId(), drainOn)
                                 .doFinally(signal -> following.remove(event.channelId()));
                     });
             Flux<List<ChannelEvent>> current = Flux.fromIterable(memberships.channels().entrySet())
@@ -61,7 +65,7 @@ class TeamStreamController {
                     .flatMap(channel -> {
                         long after = startAfter(resumeFrom, channel.getKey(), channel.getValue());
                         position.put(channel.getKey(), after);
-                        return streams.follow(channel.getKey(), after, caller.userId())
+                        return streams.follow(channel.getKey(), after, caller.userId(), drainOn)
                                 // Left: a later join starts the channel again from that join.
                                 .doFinally(signal -> following.remove(channel.getKey()));
                     });

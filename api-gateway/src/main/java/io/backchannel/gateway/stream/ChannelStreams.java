@@ -9,7 +9,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
+import reactor.core.scheduler.Scheduler;
 
 import java.util.List;
 import java.util.Optional;
@@ -52,9 +52,9 @@ public class ChannelStreams {
      * consecutive events: a page of history at a time while catching up, one event at a time live, so a
      * transport can write a catch-up page at once. The stream ends after the viewer's own
      * {@code member.left}. Ends with a {@link SlowConsumerException} if the listener falls more than a
-     * buffer behind.
+     * buffer behind. The listener takes its events on {@code drainOn} (see {@link DrainThreads}).
      */
-    public Flux<List<ChannelEvent>> follow(String channelId, long afterSeq, String viewerId) {
+    public Flux<List<ChannelEvent>> follow(String channelId, long afterSeq, String viewerId, Scheduler drainOn) {
         return Flux.defer(() -> {
             Cursor cursor = new Cursor(afterSeq);
             Queue<ChannelEvent> queue = new BoundedQueue<>(properties.bufferSize());
@@ -68,9 +68,9 @@ public class ChannelStreams {
             });
             return buffer.asFlux()
                     // The feed hands events over on the thread that emitted them, the projections' own: each
-                    // listener drains on a worker of its own instead, so delivering to a thousand listeners
+                    // listener drains on a thread of its own instead, so delivering to a thousand listeners
                     // is spread over the cores and never holds the projections up.
-                    .publishOn(Schedulers.parallel(), DRAIN_PREFETCH)
+                    .publishOn(drainOn, DRAIN_PREFETCH)
                     .doOnError(Overflow.class, overflow -> live.dispose())
                     .map(Optional::of)
                     .startWith(Optional.<ChannelEvent>empty())

@@ -19,6 +19,7 @@ import io.backchannel.gateway.security.ChannelReadAccess;
 import io.backchannel.gateway.signal.Signals;
 import io.backchannel.gateway.stream.BoundedQueue;
 import io.backchannel.gateway.stream.ChannelStreams;
+import io.backchannel.gateway.stream.DrainThreads;
 import io.backchannel.gateway.stream.EventFrames;
 import io.backchannel.gateway.stream.Presence;
 import io.backchannel.gateway.stream.SlowConsumerException;
@@ -210,7 +211,7 @@ class ChatSocketHandler implements WebSocketHandler {
                     previous.tryEmitEmpty();
                 }
                 reply(new Frames.Subscribed(channelId, from));
-                Flux<WebSocketMessage> frames = streams.follow(channelId, from, caller.userId())
+                Flux<WebSocketMessage> frames = streams.follow(channelId, from, caller.userId(), DrainThreads.of(session))
                         .doOnNext(run -> metrics.delivered(connectedAt, run))
                         .concatMapIterable(run -> run, ONE_RUN)
                         .map(event -> new WebSocketMessage(WebSocketMessage.Type.TEXT,

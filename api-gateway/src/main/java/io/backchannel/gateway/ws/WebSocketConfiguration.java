@@ -1,5 +1,6 @@
 package io.backchannel.gateway.ws;
 
+import io.backchannel.gateway.stream.DrainThreads;
 import io.micrometer.observation.ObservationPredicate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -9,10 +10,13 @@ import org.springframework.http.server.reactive.observation.ServerRequestObserva
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import org.springframework.web.reactive.socket.server.support.WebSocketHandlerAdapter;
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.server.WebsocketServerSpec;
 
 import java.util.Map;
@@ -53,9 +57,18 @@ public class WebSocketConfiguration {
         return new WebSocketHandlerAdapter(webSocketService);
     }
 
+    /** The upgrade also hands the connection its event loop, where its subscriptions drain ({@link DrainThreads}). */
     @Bean
     WebSocketService webSocketService(WebSocketProperties properties) {
-        return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
-                () -> WebsocketServerSpec.builder().maxFramePayloadLength(properties.hardFrameBytes())));
+        HandshakeWebSocketService service = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+                () -> WebsocketServerSpec.builder().maxFramePayloadLength(properties.hardFrameBytes()))) {
+            @Override
+            public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
+                exchange.getAttributes().put(DrainThreads.ATTRIBUTE, DrainThreads.of(exchange.getResponse()));
+                return super.handleRequest(exchange, handler);
+            }
+        };
+        service.setSessionAttributePredicate(DrainThreads.ATTRIBUTE::equals);
+        return service;
     }
 }
