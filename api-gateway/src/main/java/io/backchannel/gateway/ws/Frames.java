@@ -53,7 +53,7 @@ final class Frames {
         }
     }
 
-    /** {@code clientMsgId} (an extension) names the send an error answers, so a client can pipeline sends. */
+    /** {@code clientMsgId} (an extension) names the send an error answers, as an ack does. */
     record Error(String type, String code, String message,
                  @JsonInclude(JsonInclude.Include.NON_NULL) String clientMsgId) {
         Error(String code, String message) {
