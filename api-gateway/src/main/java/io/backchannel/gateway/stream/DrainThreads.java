@@ -32,7 +32,8 @@ public final class DrainThreads {
             AtomicReference<Connection> connection = new AtomicReference<>();
             netty.withConnection(connection::set);
             if (connection.get() != null) {
-                return Schedulers.fromExecutor(connection.get().channel().eventLoop());
+                // As a plain Executor: handed the event loop itself, Reactor would wrap it as a service it may shut down.
+                return Schedulers.fromExecutor(connection.get().channel().eventLoop()::execute);
             }
         }
         return Schedulers.parallel();

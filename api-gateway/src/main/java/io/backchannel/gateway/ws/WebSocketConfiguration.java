@@ -17,6 +17,7 @@ import org.springframework.web.reactive.socket.server.support.WebSocketHandlerAd
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.server.WebsocketServerSpec;
 
 import java.util.Map;
@@ -57,18 +58,22 @@ public class WebSocketConfiguration {
         return new WebSocketHandlerAdapter(webSocketService);
     }
 
-    /** The upgrade also hands the connection its event loop, where its subscriptions drain ({@link DrainThreads}). */
+    /**
+     * The upgrade also hands the session its connection's event loop, where its subscriptions drain
+     * ({@link DrainThreads}); the session is the only place the handler can find it.
+     */
     @Bean
     WebSocketService webSocketService(WebSocketProperties properties) {
-        HandshakeWebSocketService service = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+        return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
                 () -> WebsocketServerSpec.builder().maxFramePayloadLength(properties.hardFrameBytes()))) {
             @Override
             public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
-                exchange.getAttributes().put(DrainThreads.ATTRIBUTE, DrainThreads.of(exchange.getResponse()));
-                return super.handleRequest(exchange, handler);
+                Scheduler drainOn = DrainThreads.of(exchange.getResponse());
+                return super.handleRequest(exchange, session -> {
+                    session.getAttributes().put(DrainThreads.ATTRIBUTE, drainOn);
+                    return handler.handle(session);
+                });
             }
         };
-        service.setSessionAttributePredicate(DrainThreads.ATTRIBUTE::equals);
-        return service;
     }
 }
