@@ -9,7 +9,8 @@ import java.time.Duration;
 public class SendUnconfirmedException extends RuntimeException {
 
     SendUnconfirmedException(Duration waited) {
-        super("the message was not confirmed within " + waited.toSeconds()
-                + " s and may or may not be stored; retry with the same clientMsgId", null, false, false);
+        super("the message was not confirmed within " + (waited.toMillis() % 1000 == 0 ? waited.toSeconds() + " s"
+                : waited.toMillis() + " ms") + " and may or may not be stored; retry with the same clientMsgId",
+                null, false, false);
     }
 }

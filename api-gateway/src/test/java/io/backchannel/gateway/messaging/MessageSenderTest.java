@@ -12,6 +12,7 @@ import reactor.test.StepVerifier;
 import java.time.Duration;
 import java.time.Instant;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.Mockito.mock;
@@ -34,7 +35,8 @@ class MessageSenderTest {
                 .thenAnswer(invocation -> Mono.just(receipt(invocation.getArgument(0))));
 
         StepVerifier.create(sender.send(alice, "c1", "m1", "stuck", null))
-                .expectError(SendUnconfirmedException.class)
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(SendUnconfirmedException.class)
+                        .hasMessageStartingWith("the message was not confirmed within 300 ms"))
                 .verify(TIMEOUT.multipliedBy(10));
         StepVerifier.create(sender.send(alice, "c1", "m2", "fine", null))
                 .expectNextMatches(receipt -> receipt.clientMsgId().equals("m2"))
