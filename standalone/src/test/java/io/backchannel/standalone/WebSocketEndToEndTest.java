@@ -101,6 +101,11 @@ class WebSocketEndToEndTest {
             JsonNode conflict = ws.next("error");
             assertThat(conflict.path("code").asText()).isEqualTo("conflict");
             assertThat(conflict.path("clientMsgId").asText()).as("the send it answers").isEqualTo("ws-1");
+
+            ws.send(Map.of("type", "send", "channelId", channel, "clientMsgId", "ws-2"));
+            JsonNode noText = ws.next("error");
+            assertThat(noText.path("code").asText()).isEqualTo("invalid");
+            assertThat(noText.path("clientMsgId").asText()).as("a send refused at the edge").isEqualTo("ws-2");
         }
     }
 

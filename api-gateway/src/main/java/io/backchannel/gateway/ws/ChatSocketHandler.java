@@ -191,7 +191,7 @@ class ChatSocketHandler implements WebSocketHandler {
                         : "unknown frame type '" + type + "'").exception());
             });
             return handled.onErrorResume(error -> {
-                reply(errorFrame(error));
+                reply(errorFrame(error).answering("send".equals(type) ? clientMsgIdOf(frame) : null));
                 return Mono.empty();
             });
         }
@@ -253,11 +253,7 @@ class ChatSocketHandler implements WebSocketHandler {
             return sender.send(caller, channelId, clientMsgId, text, thread.isIntegralNumber() ? thread.asLong() : null)
                     .doOnNext(receipt -> reply(new Frames.Ack(receipt.clientMsgId(), receipt.channelId(),
                             receipt.seq(), receipt.messageId())))
-                    .then()
-                    .onErrorResume(error -> {
-                        reply(errorFrame(error).answering(clientMsgId));
-                        return Mono.empty();
-                    });
+                    .then();
         }
 
         /**
@@ -266,10 +262,9 @@ class ChatSocketHandler implements WebSocketHandler {
          */
         private boolean admitted(RateLimiter.Kind kind, JsonNode frame) {
             return rateLimiter.admit(kind, caller.userId()).map(limited -> {
-                JsonNode clientMsgId = frame == null ? null : frame.get("clientMsgId");
                 reply(new RateLimited("error", "rate_limited", limited.getMessage(),
                         Math.max(1, (limited.retryAfter().toNanos() + 999_999) / 1_000_000),
-                        clientMsgId != null && clientMsgId.isTextual() ? clientMsgId.asText() : null));
+                        frame == null ? null : clientMsgIdOf(frame)));
                 return false;
             }).orElse(true);
         }
@@ -298,6 +293,12 @@ class ChatSocketHandler implements WebSocketHandler {
 
     /** API.md's error frame for a frame over the rate limit, with how long to wait and which send it was. */
     record RateLimited(String type, String code, String message, long retryAfterMs, String clientMsgId) {
+    }
+
+    /** The {@code clientMsgId} a frame names, if a string, so that an answer to a send can name it too. */
+    private static String clientMsgIdOf(JsonNode frame) {
+        JsonNode clientMsgId = frame.get("clientMsgId");
+        return clientMsgId != null && clientMsgId.isTextual() ? clientMsgId.asText() : null;
     }
 
     private static Frames.Error errorFrame(Throwable error) {
