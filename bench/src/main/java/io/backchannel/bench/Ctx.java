@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -99,10 +100,13 @@ final class Ctx {
 
     private ServerMetrics lastMetrics;
 
-    /** The server's own timers for the last measured window, into the report. */
-    void serverFigures(Report report) {
+    /**
+     * The server's own timers for the last measured window, into the report, with the heap it allocated per
+     * {@code operation}, of which the window held {@code operations}.
+     */
+    void serverFigures(Report report, long operations, String operation) {
         if (lastMetrics != null) {
-            lastMetrics.figures(report);
+            lastMetrics.figures(report, operations, operation);
         }
         if (lastThreadCpu != null && !lastThreadCpu.isEmpty()) {
             report.section("server CPU by thread group (cores busy, /proc, whole measured window)");
@@ -113,26 +117,26 @@ final class Ctx {
 
     private <T> T recorded(String name, Report report, Supplier<T> measured) {
         boolean jfr = options.bool("jfr") && server != null;
-        boolean asyncProfiler = options.bool("async-profiler") && server != null;
+        Optional<AsyncProfiler.Mode> asyncProfiler = server == null ? Optional.empty()
+                : AsyncProfiler.Mode.of(options.string("async-profiler"));
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         String recording = "bench-" + name;
         if (jfr) {
             Jfr.start(server.pid(), recording);
         }
-        if (asyncProfiler) {
-            AsyncProfiler.start(server.pid());
-        }
+        asyncProfiler.ifPresent(mode -> AsyncProfiler.start(server.pid(), mode));
         try {
             return measured.get();
         } finally {
             try {
                 Files.createDirectories(resultsDir);
-                if (asyncProfiler) {
-                    Path file = resultsDir.resolve(name + "-" + stamp + ".collapsed");
-                    AsyncProfiler.stop(server.pid(), file);
+                if (asyncProfiler.isPresent()) {
+                    AsyncProfiler.Mode mode = asyncProfiler.get();
+                    Path file = resultsDir.resolve(name + "-" + stamp + (mode == AsyncProfiler.Mode.ALLOC ? "-alloc" : "") + ".collapsed");
+                    AsyncProfiler.stop(server.pid(), mode, file);
                     if (Files.exists(file)) {
-                        Map<String, Object> summary = AsyncProfiler.summarise(file, 25);
-                        AsyncProfiler.print(summary);
+                        Map<String, Object> summary = AsyncProfiler.summarise(mode, file, 25);
+                        AsyncProfiler.print(mode, summary);
                         report.put("asyncProfiler", summary);
                         report.note("async-profiler stacks (collapsed, for flame graphs): " + file);
                     }

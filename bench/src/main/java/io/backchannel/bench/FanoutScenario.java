@@ -155,7 +155,7 @@ final class FanoutScenario {
             if (unknownReceipts.get() > 0) {
                 report.figure("unknownReceipts", "message.posted not sent by this run", unknownReceipts.get());
             }
-            ctx.serverFigures(report);
+            ctx.serverFigures(report, (long) acks.size() * subscriberCount, "delivery");
             report.print();
             report.append(ctx.resultsDir, ctx.environment());
         } finally {

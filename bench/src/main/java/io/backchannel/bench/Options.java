@@ -37,7 +37,7 @@ final class Options {
         flag("server-log", "false", "also print the child server's log at the end (it is always kept in the results dir)");
         flag("reuse-server", "false", "run every scenario against one child server instead of a fresh one each");
         flag("jfr", "false", "record the server with JFR (jcmd JFR.start/stop) during each measured phase and summarise hot methods");
-        flag("async-profiler", "false", "profile the server's CPU with async-profiler (all threads, native frames too) during each measured phase");
+        flag("async-profiler", "false", "profile the server with async-profiler during each measured phase: cpu (all threads, native frames too; true says the same), alloc (heap allocations by bytes), or false");
         flag("jfr-summary", null, "only summarise an existing .jfr file and exit");
         flag("results-dir", "bench-results", "where the JSON lines (results.jsonl) and JFR files go");
         flag("time-limit", "20m", "hard wall-clock limit for the whole run; the bench kills its server and exits");
@@ -62,6 +62,7 @@ final class Options {
         // reconnect
         flag("reconnect-subscribers", "2000", "reconnect: subscribers that drop and resume at once");
         flag("messages", "5000", "reconnect: messages posted while every subscriber is away");
+        flag("reconnect-rounds", "1", "reconnect: storms in a row on one server, each reported; the first meets a cold JIT");
         flag("catchup-timeout", "60s", "reconnect: longest wait for every subscriber to catch up");
         // idle
         flag("idle-connections", "1000", "idle: idle stream connections whose server heap cost is measured");

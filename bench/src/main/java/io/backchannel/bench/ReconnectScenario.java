@@ -21,16 +21,10 @@ final class ReconnectScenario {
     static void run(Ctx ctx) {
         Options o = ctx.options;
         int subscriberCount = o.integer("reconnect-subscribers");
-        int messages = o.integer("messages");
+        int rounds = o.integer("reconnect-rounds");
         int publisherCount = o.integer("publishers");
-        int subUsers = o.integer("sub-users") > 0 ? Math.min(o.integer("sub-users"), subscriberCount) : subscriberCount;
-        int textSize = o.integer("text-size");
+        int subUsers = subscriberUsers(o);
         String transportName = o.string("transport");
-        Duration catchupTimeout = o.duration("catchup-timeout");
-        Report report = new Report("reconnect", "reconnect storm: " + subscriberCount + " " + transportName
-                + " subscribers resume after " + messages + " messages");
-        report.param("subscribers", subscriberCount).param("subscriberUsers", subUsers).param("messages", messages)
-                .param("publishers", publisherCount).param("transport", transportName);
 
         Client client = ctx.client;
         Ctx.log("reconnect: setting up %d subscriber users and %d publishers", subUsers, publisherCount);
@@ -51,6 +45,7 @@ final class ReconnectScenario {
             Ctx.log("reconnect: opening %d %s streams", subscriberCount, transportName);
             long c0 = System.nanoTime();
             long failed = subscribers.connect(o.integer("connect-concurrency"), baseSeq, false, ctx.setupTimeout);
+            Report report = report(ctx, 1, rounds);
             report.section("before the storm");
             report.figure("connected", "streams open", (long) subscriberCount - failed);
             report.figure("connectSeconds", "time to open them (ramped, s)", Ctx.round2((System.nanoTime() - c0) / 1e9));
@@ -60,86 +55,124 @@ final class ReconnectScenario {
                 report.append(ctx.resultsDir, ctx.environment());
                 throw new BenchException("reconnect: no " + transportName + " stream could be opened: " + subscribers.firstError());
             }
-            Client.sleep(1_000);
-            subscribers.dropAll();
-            Ctx.log("reconnect: all dropped; posting %d messages", messages);
-
-            Sends sends = new Sends(client);
-            ConcurrentLinkedQueue<Sends.Ack> acks = new ConcurrentLinkedQueue<>();
-            long p0 = System.nanoTime();
-            Flux.range(0, publisherCount)
-                    .flatMap(p -> Flux.range(0, messages / publisherCount + (p < messages % publisherCount ? 1 : 0))
-                            .concatMap(j -> {
-                                String clientMsgId = ctx.runId + "-r" + p + "-" + j;
-                                return sends.send(publishers.get(p), channelId, clientMsgId, Sends.text(textSize, clientMsgId));
-                            })
-                            .doOnNext(acks::add), publisherCount)
-                    .then()
-                    .block(ctx.setupTimeout);
-            double postSeconds = (System.nanoTime() - p0) / 1e9;
-            long lastSeq = acks.stream().mapToLong(Sends.Ack::seq).max().orElse(baseSeq);
-            long w0 = System.nanoTime();
-            client.awaitLastSeq(owner, channelId, lastSeq, Duration.ofSeconds(60));
-            double projectionWait = (System.nanoTime() - w0) / 1e9;
-            report.figure("posted", "messages acked while away", (long) acks.size());
-            report.figure("postRate", "post rate (acks/s)", Ctx.round2(acks.size() / postSeconds));
-            report.figure("projectionWait", "wait for projections after the last ack (s)", Ctx.round2(projectionWait));
-            sends.figures(report);
-            Client.sleep(500);
-
-            // --- the storm: everyone resumes at once ---------------------------------------------------------
-            subscribers.all.forEach(s -> s.target(lastSeq));
-            Ctx.log("reconnect: %d subscribers resume at once (up to seq %d)", subscriberCount, lastSeq);
-            long[][] cpu = new long[2][];
-            long[] storm = new long[2];
-            ctx.profiled("reconnect", report, () -> {
-                cpu[0] = ctx.cpu();
-                storm[0] = System.nanoTime();
-                for (Subscriber s : subscribers.all) {
-                    s.connect(s.tracker().resumeFrom(), true);
-                }
-                storm[1] = System.nanoTime();
-                subscribers.awaitComplete(lastSeq, catchupTimeout);
-                cpu[1] = ctx.cpu();
-                return null;
-            });
-            long t0 = storm[0];
-            Histogram catchUp = Report.histogram();
-            Histogram open = Report.histogram();
-            long caughtUp = 0;
-            long latest = 0;
-            for (Subscriber s : subscribers.all) {
-                if (s.caughtUpAt() > 0) {
-                    caughtUp++;
-                    Report.record(catchUp, s.caughtUpAt() - t0);
-                    latest = Math.max(latest, s.caughtUpAt() - t0);
-                }
-                if (s.openedAt() > t0) {
-                    Report.record(open, s.openedAt() - t0);
-                }
+            for (int round = 1; round <= rounds; round++) {
+                storm(ctx, round, round == 1 ? report : report(ctx, round, rounds), client, owner, channelId, publishers, subscribers);
             }
-            report.section("the storm");
-            report.figure("caughtUp", "subscribers caught up", caughtUp);
-            report.figure("allCaughtUpSeconds", caughtUp == subscriberCount ? "time until all caught up (s)"
-                    : "NOT all caught up within (s)", caughtUp == subscriberCount ? Ctx.round2(latest / 1e9)
-                    : Ctx.round2(catchupTimeout.toMillis() / 1000.0));
-            report.latency("catchUp", "per-subscriber catch-up time", catchUp);
-            report.latency("reopen", "per-subscriber time to reopen", open);
-            report.figure("fireSeconds", "time to issue all reconnects (s)", Ctx.round2((storm[1] - storm[0]) / 1e9));
-            long delivered = subscribers.sum(s -> s.tracker().received());
-            report.figure("deliveries", "events delivered", delivered);
-            if (latest > 0) {
-                report.figure("deliveriesPerSecond", "events delivered/s during catch-up", Ctx.round2(delivered / (latest / 1e9)));
-            }
-            if (cpu[0] != null && cpu[1] != null) {
-                ctx.cpuFigures(report, cpu[0], cpu[1]);
-            }
-            subscribers.integrityFigures(report, lastSeq);
-            ctx.serverFigures(report);
-            report.print();
-            report.append(ctx.resultsDir, ctx.environment());
         } finally {
             subscribers.dropAll();
         }
+    }
+
+    /**
+     * One storm: every subscriber drops, the messages are posted, and all resume at once. Rounds before the
+     * last meet a server whose JIT is still compiling the catch-up path, as a freshly started one is; a
+     * server that meets a storm in production has usually been running for hours.
+     */
+    private static void storm(Ctx ctx, int round, Report report, Client client, Client.User owner, String channelId,
+                              List<Client.User> publishers, Subscribers subscribers) {
+        Options o = ctx.options;
+        int messages = o.integer("messages");
+        int publisherCount = publishers.size();
+        int subscriberCount = subscribers.all.size();
+        int textSize = o.integer("text-size");
+        Duration catchupTimeout = o.duration("catchup-timeout");
+        Client.sleep(1_000);
+        subscribers.dropAll();
+        Ctx.log("reconnect: all dropped; posting %d messages", messages);
+
+        Sends sends = new Sends(client);
+        ConcurrentLinkedQueue<Sends.Ack> acks = new ConcurrentLinkedQueue<>();
+        long p0 = System.nanoTime();
+        Flux.range(0, publisherCount)
+                .flatMap(p -> Flux.range(0, messages / publisherCount + (p < messages % publisherCount ? 1 : 0))
+                        .concatMap(j -> {
+                            String clientMsgId = ctx.runId + "-r" + round + "-" + p + "-" + j;
+                            return sends.send(publishers.get(p), channelId, clientMsgId, Sends.text(textSize, clientMsgId));
+                        })
+                        .doOnNext(acks::add), publisherCount)
+                .then()
+                .block(ctx.setupTimeout);
+        double postSeconds = (System.nanoTime() - p0) / 1e9;
+        long lastSeq = acks.stream().mapToLong(Sends.Ack::seq).max()
+                .orElseThrow(() -> new BenchException("reconnect: no message was acked"));
+        long w0 = System.nanoTime();
+        client.awaitLastSeq(owner, channelId, lastSeq, Duration.ofSeconds(60));
+        double projectionWait = (System.nanoTime() - w0) / 1e9;
+        report.figure("posted", "messages acked while away", (long) acks.size());
+        report.figure("postRate", "post rate (acks/s)", Ctx.round2(acks.size() / postSeconds));
+        report.figure("projectionWait", "wait for projections after the last ack (s)", Ctx.round2(projectionWait));
+        sends.figures(report);
+        Client.sleep(500);
+
+        // --- the storm: everyone resumes at once ---------------------------------------------------------
+        subscribers.all.forEach(s -> s.target(lastSeq));
+        Ctx.log("reconnect: %d subscribers resume at once (up to seq %d)", subscriberCount, lastSeq);
+        long[][] cpu = new long[2][];
+        long[] storm = new long[2];
+        long deliveredBefore = subscribers.sum(s -> s.tracker().received());
+        ctx.profiled("reconnect", report, () -> {
+            cpu[0] = ctx.cpu();
+            storm[0] = System.nanoTime();
+            for (Subscriber s : subscribers.all) {
+                s.connect(s.tracker().resumeFrom(), true);
+            }
+            storm[1] = System.nanoTime();
+            subscribers.awaitComplete(lastSeq, catchupTimeout);
+            cpu[1] = ctx.cpu();
+            return null;
+        });
+        long t0 = storm[0];
+        Histogram catchUp = Report.histogram();
+        Histogram open = Report.histogram();
+        long caughtUp = 0;
+        long latest = 0;
+        for (Subscriber s : subscribers.all) {
+            if (s.caughtUpAt() > 0) {
+                caughtUp++;
+                Report.record(catchUp, s.caughtUpAt() - t0);
+                latest = Math.max(latest, s.caughtUpAt() - t0);
+            }
+            if (s.openedAt() > t0) {
+                Report.record(open, s.openedAt() - t0);
+            }
+        }
+        report.section("the storm");
+        report.figure("caughtUp", "subscribers caught up", caughtUp);
+        report.figure("allCaughtUpSeconds", caughtUp == subscriberCount ? "time until all caught up (s)"
+                : "NOT all caught up within (s)", caughtUp == subscriberCount ? Ctx.round2(latest / 1e9)
+                : Ctx.round2(catchupTimeout.toMillis() / 1000.0));
+        report.latency("catchUp", "per-subscriber catch-up time", catchUp);
+        report.latency("reopen", "per-subscriber time to reopen", open);
+        report.figure("fireSeconds", "time to issue all reconnects (s)", Ctx.round2((storm[1] - storm[0]) / 1e9));
+        long delivered = subscribers.sum(s -> s.tracker().received()) - deliveredBefore;
+        report.figure("deliveries", "events delivered", delivered);
+        if (latest > 0) {
+            report.figure("deliveriesPerSecond", "events delivered/s during catch-up", Ctx.round2(delivered / (latest / 1e9)));
+        }
+        if (cpu[0] != null && cpu[1] != null) {
+            ctx.cpuFigures(report, cpu[0], cpu[1]);
+        }
+        subscribers.integrityFigures(report, lastSeq);
+        ctx.serverFigures(report, delivered, "delivery");
+        report.print();
+        report.append(ctx.resultsDir, ctx.environment());
+    }
+
+    private static Report report(Ctx ctx, int round, int rounds) {
+        Options o = ctx.options;
+        int subscribers = o.integer("reconnect-subscribers");
+        String title = "reconnect storm: " + subscribers + " " + o.string("transport")
+                + " subscribers resume after " + o.integer("messages") + " messages";
+        return new Report("reconnect", rounds == 1 ? title : title + ", round " + round + " of " + rounds)
+                .param("subscribers", subscribers)
+                .param("subscriberUsers", subscriberUsers(o))
+                .param("messages", o.integer("messages"))
+                .param("publishers", o.integer("publishers")).param("transport", o.string("transport"))
+                .param("round", round).param("rounds", rounds);
+    }
+
+    private static int subscriberUsers(Options o) {
+        int subscribers = o.integer("reconnect-subscribers");
+        return o.integer("sub-users") > 0 ? Math.min(o.integer("sub-users"), subscribers) : subscribers;
     }
 }

@@ -115,7 +115,7 @@ final class SendScenario {
             ctx.cpuFigures(report, cpuMarks[0], cpuMarks[1]);
         }
 
-        ctx.serverFigures(report);
+        ctx.serverFigures(report, acks.size(), "acked send (warm-up included)");
 
         // --- verification: read back every channel's log --------------------------------------------------
         Ctx.log("send: verifying %d acks against the stored logs", acks.size());

@@ -75,11 +75,15 @@ final class ServerMetrics {
         after = scrape();
     }
 
-    /** Adds the window's figures to the report (call after {@link #stop()}). */
-    void figures(Report report) {
+    /**
+     * Adds the window's figures to the report (call after {@link #stop()}), with the heap allocated for each of
+     * {@code operations} (sends, deliveries) in it.
+     */
+    void figures(Report report, long operations, String operation) {
         if (before == null || after == null || after.isEmpty()) {
             return;
         }
+        allocation(report, operations, operation);
         report.section("server timers in the window (from /actuator/prometheus)");
         List<Object[]> rows = new ArrayList<>();
         for (Map.Entry<String, Double> e : after.entrySet()) {
@@ -109,6 +113,23 @@ final class ServerMetrics {
         deliveryHistogram(report, after);
         if (maxLag.get() >= 0) {
             report.figure("maxProjectionLagEvents", "peak projection lag (events, polled 1/s)", maxLag.get());
+        }
+    }
+
+    /**
+     * Heap allocated in the window, from Micrometer's count of what each young collection found allocated
+     * (so it moves in steps of a young generation, small next to a window's total).
+     */
+    private void allocation(Report report, long operations, String operation) {
+        String name = "jvm_gc_memory_allocated_bytes_total";
+        List<String> keys = after.keySet().stream().filter(key -> key.equals(name) || key.startsWith(name + "{")).toList();
+        if (keys.isEmpty()) {
+            return;
+        }
+        double bytes = keys.stream().mapToDouble(key -> after.get(key) - before.getOrDefault(key, 0.0)).sum();
+        report.figure("allocatedMegabytes", "heap allocated in the window (MB)", Ctx.round2(bytes / 1e6));
+        if (operations > 0) {
+            report.figure("allocatedBytesPerOperation", "heap allocated per " + operation + " (bytes)", Math.round(bytes / operations));
         }
     }
 

@@ -74,9 +74,11 @@ final class Subscriber implements StreamTransport.Listener {
         }
     }
 
+    /** Sets what to catch up to, and starts timing it again: a storm can follow another. */
     void target(long seq) {
+        caughtUpAt = 0;
         target = seq;
-        if (tracker.complete(seq) && caughtUpAt == 0) {
+        if (tracker.complete(seq)) {
             caughtUpAt = System.nanoTime();
         }
     }
