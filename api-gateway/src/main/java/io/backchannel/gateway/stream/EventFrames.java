@@ -19,7 +19,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * pages), so the bytes are kept by instance, for as long as the instance is in use: a thousand
  * subscribers cost one serialisation per event instead of a thousand. Measured on fan-out, encoding per
  * delivery (Jackson, then Spring's SSE writer, then UTF-8) was a large part of the server's CPU. A
- * catch-up page is kept the same way, as one block of frames that every listener catching up writes at once.
+ * catch-up page is kept the same way: for SSE as one block of frames that every listener catching up writes
+ * at once, for WebSocket as its list of frames.
  */
 @Component
 public class EventFrames {
@@ -32,6 +33,8 @@ public class EventFrames {
     private final ObjectMapper json;
     private final Cache<ChannelEvent, Encoded> encoded = Caffeine.newBuilder().weakKeys().maximumSize(KEPT).build();
     private final Cache<List<ChannelEvent>, byte[]> runs = Caffeine.newBuilder().weakKeys().maximumSize(KEPT_RUNS).build();
+    private final Cache<List<ChannelEvent>, List<byte[]>> webSocketRuns = Caffeine.newBuilder().weakKeys()
+            .maximumSize(KEPT_RUNS).build();
 
     EventFrames(ObjectMapper json) {
         this.json = json;
@@ -69,9 +72,13 @@ public class EventFrames {
         return ("event:" + event + "\ndata:" + json + "\n\n").getBytes(UTF_8);
     }
 
-    /** API.md's WebSocket {@code event} frame; shared by every listener, so it must not be written to. */
-    public byte[] webSocket(ChannelEvent event) {
-        return encoded(event).webSocket;
+    /**
+     * API.md's WebSocket {@code event} frames for a run of one channel's events, one per event; shared by every
+     * listener, so they must not be written to. A catch-up page is looked up once, not once per event.
+     */
+    public List<byte[]> webSocket(List<ChannelEvent> run) {
+        return run.size() == 1 ? List.of(encoded(run.get(0)).webSocket)
+                : webSocketRuns.get(run, events -> events.stream().map(event -> encoded(event).webSocket).toList());
     }
 
     private Encoded encoded(ChannelEvent event) {

@@ -12,7 +12,9 @@ import reactor.core.publisher.Sinks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +36,8 @@ public class Presence implements SmartLifecycle {
     static final Duration EXPIRY = HEARTBEAT.multipliedBy(3);
     /** Users named in one heartbeat signal, so that a signal stays small however many are online. */
     static final int BEAT_SIZE = 1_000;
+    /** Changes told to a listener together at most. */
+    private static final int BATCH_SIZE = 1_000;
 
     /** A user's presence changed, as seen from this node. */
     public record Change(String userId, String presence) {
@@ -76,8 +80,23 @@ public class Presence implements SmartLifecycle {
         return nodes != null && nodes.values().stream().anyMatch(expiry -> expiry.isAfter(now)) ? ONLINE : AWAY;
     }
 
-    public Flux<Change> changes() {
-        return changes.asFlux();
+    /**
+     * The changes as one listener hears them: gathered for up to {@code window} after the first, then told
+     * together, each user's last change only. When a node restarts or a network blips, thousands of users go
+     * and come back at once, and every connection in their teams hears of each: one at a time, that was one
+     * socket write per change and connection. Together, a connection's frames leave in a write or two.
+     */
+    public Flux<Change> changes(Duration window) {
+        return changes.asFlux().bufferTimeout(BATCH_SIZE, window).concatMapIterable(Presence::lastOfEach);
+    }
+
+    private static Collection<Change> lastOfEach(List<Change> batch) {
+        Map<String, Change> last = new LinkedHashMap<>();
+        for (Change change : batch) {
+            last.remove(change.userId());
+            last.put(change.userId(), change);
+        }
+        return last.values();
     }
 
     private void announce(String userId, boolean online) {

@@ -36,6 +36,7 @@ import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
 
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,8 @@ class ChatSocketHandler implements WebSocketHandler {
     private static final String TRANSPORT = "ws";
     /** Replies and signals waiting for a slow client; beyond this, signals are dropped (they are ephemeral). */
     private static final int CONTROL_BUFFER = 256;
+    /** Presence changes reach a connection at most this late, and a burst of them in one write. */
+    private static final Duration PRESENCE_BATCH = Duration.ofMillis(250);
     /** Slots the queue of newly subscribed channels grows by. */
     private static final int SUBSCRIBE_CHUNK = 8;
 
@@ -125,7 +128,7 @@ class ChatSocketHandler implements WebSocketHandler {
                     .filter(signal -> signal.kind() == Signal.Kind.TYPING && subscriptions.containsKey(signal.channelId())
                             && !signal.userId().equals(caller.userId()))
                     .subscribe(signal -> reply(new Frames.Typing(signal.channelId(), signal.userId())));
-            var presenceChanges = presence.changes()
+            var presenceChanges = presence.changes(PRESENCE_BATCH)
                     .filter(change -> !change.userId().equals(caller.userId()))
                     .concatMap(change -> Flux.fromIterable(teamIds)
                             .filterWhen(teamId -> bootCache.isMember(teamId, change.userId()).onErrorReturn(false))
@@ -213,9 +216,8 @@ class ChatSocketHandler implements WebSocketHandler {
                 reply(new Frames.Subscribed(channelId, from));
                 Flux<WebSocketMessage> frames = streams.follow(channelId, from, caller.userId(), DrainThreads.of(session))
                         .doOnNext(run -> metrics.delivered(connectedAt, run))
-                        .concatMapIterable(run -> run, ONE_RUN)
-                        .map(event -> new WebSocketMessage(WebSocketMessage.Type.TEXT,
-                                session.bufferFactory().wrap(eventFrames.webSocket(event))))
+                        .concatMapIterable(eventFrames::webSocket, ONE_RUN)
+                        .map(eventFrame -> new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(eventFrame)))
                         .onErrorResume(SlowConsumerException.class,
                                 slow -> Mono.just(message(new Frames.Resync(slow.channelId(), slow.afterSeq()))))
                         .takeUntilOther(stop.asMono())

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -99,6 +100,27 @@ class PresenceTest {
 
         fromOtherNodes.tryEmitNext(Signal.presence("cat", "other-node", false));
         assertThat(presence.of("cat")).isEqualTo(Presence.AWAY);
+    }
+
+    @Test
+    void aListenerHearsABurstOfChangesTogetherWithEachUsersLastOnly() {
+        Duration window = Duration.ofMillis(250);
+        StepVerifier.withVirtualTime(() -> presence.changes(window))
+                .expectSubscription()
+                .then(() -> {
+                    presence.opened("ann");
+                    presence.opened("bob");
+                    presence.closed("ann");
+                })
+                .expectNoEvent(window.minusMillis(1))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(new Presence.Change("bob", Presence.ONLINE), new Presence.Change("ann", Presence.AWAY))
+                .then(() -> presence.closed("bob"))
+                .expectNoEvent(window.minusMillis(1))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(new Presence.Change("bob", Presence.AWAY))
+                .thenCancel()
+                .verify(Duration.ofSeconds(5));
     }
 
     private static final class TestClock extends Clock {
