@@ -14,6 +14,8 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.axonframework.queryhandling.QueryHandler;
 import io.backchannel.api.team.FetchMembersQuery;
 import io.backchannel.api.team.FetchUserTeamsQuery;
@@ -36,7 +38,7 @@ import static io.backchannel.query.Projections.pairId;
  */
 @Component
 @ProcessingGroup(Projections.GROUP)
-public class MemberProjection {
+public class MemberProjection implements SmartInitializingSingleton {
 
     static final String USERS = "users";
     static final String TEAMS = "teams";
@@ -46,6 +48,23 @@ public class MemberProjection {
 
     MemberProjection(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
+    }
+
+    /**
+     * "Which teams is this user in" is asked by every WebSocket connection as it opens; without an index on
+     * {@code userId} MongoDB answers it by reading every membership of every team. ("Who is in this team" is
+     * a range of {@code _id}s, see {@link #membersOf}.)
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        declareIndexes().subscribe();
+    }
+
+    Mono<Void> declareIndexes() {
+        return mongo.indexOps(TEAM_MEMBERS)
+                .ensureIndex(new Index().on("userId", Sort.Direction.ASC))
+                .onErrorResume(unsupported -> Mono.empty())
+                .then();
     }
 
     @EventHandler
@@ -80,8 +99,19 @@ public class MemberProjection {
     }
 
     public Flux<String> memberIds(String teamId) {
-        return mongo.find(Query.query(Criteria.where("teamId").is(teamId)), Document.class, TEAM_MEMBERS)
+        return mongo.find(Query.query(membersOf(teamId, null)), Document.class, TEAM_MEMBERS)
                 .map(member -> member.getString("userId"));
+    }
+
+    /**
+     * A team's memberships after the member {@code afterUserId} (all of them if null): one range of the
+     * {@code teamId:userId} keys, which the {@code _id} index serves in user id order.
+     */
+    private static Criteria membersOf(String teamId, String afterUserId) {
+        String to = teamId + (char) (':' + 1);
+        return afterUserId == null
+                ? Criteria.where("_id").gte(pairId(teamId, "")).lt(to)
+                : Criteria.where("_id").gt(pairId(teamId, afterUserId)).lt(to);
     }
 
     @QueryHandler
@@ -99,12 +129,7 @@ public class MemberProjection {
      */
     @QueryHandler
     CompletableFuture<MemberPage> handle(FetchMembersQuery query) {
-        String from = pairId(query.teamId(), query.after() == null ? "" : query.after());
-        String to = query.teamId() + (char) (':' + 1);
-        Criteria range = query.after() == null
-                ? Criteria.where("_id").gte(from).lt(to)
-                : Criteria.where("_id").gt(from).lt(to);
-        return mongo.find(Query.query(range).with(Sort.by("_id")).limit(query.limit() + 1), Document.class, TEAM_MEMBERS)
+        return mongo.find(Query.query(membersOf(query.teamId(), query.after())).with(Sort.by("_id")).limit(query.limit() + 1), Document.class, TEAM_MEMBERS)
                 .map(member -> member.getString("userId"))
                 .collectList()
                 .flatMap(userIds -> {

@@ -1,6 +1,7 @@
 package io.backchannel.query.member;
 
 import io.backchannel.api.team.ChannelNameReservedEvent;
+import io.backchannel.api.team.FetchUserTeamsQuery;
 import io.backchannel.query.MongoFixture;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -8,6 +9,9 @@ import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.data.mongodb.core.index.IndexField;
+
+import java.util.List;
 
 import static io.backchannel.query.TestEvents.T0;
 import static io.backchannel.query.TestEvents.accountCreated;
@@ -122,6 +126,32 @@ class MemberProjectionTest {
         assertThat(isTeamMember("unknown", "u1")).isFalse();
         assertThat(memberCount(TEAM)).isEqualTo(1);
         assertThat(memberCount("t2")).isEqualTo(1);
+    }
+
+    @Test
+    void aTeamsMembersAreItsOwnEvenWhereAnotherTeamsIdStartsTheSame() {
+        teamOf(TEAM, "u1");
+        members.on(teamJoined(TEAM, "u2"), 2);
+        teamOf(TEAM + "0", "u3");
+
+        assertThat(members.memberIds(TEAM).collectList().block(MongoFixture.TIMEOUT)).containsExactlyInAnyOrder("u1", "u2");
+        assertThat(members.memberIds(TEAM + "0").collectList().block(MongoFixture.TIMEOUT)).containsExactly("u3");
+    }
+
+    @Test
+    void aUsersTeamsAreFoundThroughAnIndexOnTheUser() throws Exception {
+        teamOf(TEAM, "u1");
+        teamOf("t2", "u2");
+        members.on(teamJoined("t2", "u1"), 2);
+
+        members.declareIndexes().block(MongoFixture.TIMEOUT);
+
+        assertThat(members.handle(new FetchUserTeamsQuery("u1")).get().teamIds()).containsExactlyInAnyOrder(TEAM, "t2");
+        assertThat(members.handle(new FetchUserTeamsQuery("nobody")).get().teamIds()).isEmpty();
+        assertThat(mongo.template().indexOps(MemberProjection.TEAM_MEMBERS).getIndexInfo()
+                .map(index -> index.getIndexFields().stream().map(IndexField::getKey).toList())
+                .collectList().block(MongoFixture.TIMEOUT))
+                .contains(List.of("userId"));
     }
 
     @Test
