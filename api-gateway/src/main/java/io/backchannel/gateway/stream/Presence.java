@@ -87,7 +87,8 @@ public class Presence implements SmartLifecycle {
      * socket write per change and connection. Together, a connection's frames leave in a write or two.
      */
     public Flux<Change> changes(Duration window) {
-        return changes.asFlux().bufferTimeout(BATCH_SIZE, window).concatMapIterable(Presence::lastOfEach);
+        // One batch taken at a time: every connection holds this, and a larger prefetch is an array per connection.
+        return changes.asFlux().bufferTimeout(BATCH_SIZE, window).concatMapIterable(Presence::lastOfEach, 1);
     }
 
     private static Collection<Change> lastOfEach(List<Change> batch) {
