@@ -5,6 +5,7 @@ import io.backchannel.standalone.Api.User;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.WebSocketHandshakeException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
@@ -106,6 +107,27 @@ class WebSocketEndToEndTest {
             JsonNode noText = ws.next("error");
             assertThat(noText.path("code").asText()).isEqualTo("invalid");
             assertThat(noText.path("clientMsgId").asText()).as("a send refused at the edge").isEqualTo("ws-2");
+        }
+    }
+
+    @Test
+    void sendsInARowWithoutWaitingAreStoredInTheOrderTheyCame() {
+        User alice = api.signUp("alice");
+        String team = api.createTeam(alice);
+        String channel = api.createChannel(alice, team, false);
+
+        try (WsClient ws = WsClient.connect(baseUrl, alice.token())) {
+            for (int i = 0; i < 30; i++) {
+                ws.send(Map.of("type", "send", "channelId", channel, "clientMsgId", "row-" + i, "text", "in a row " + i));
+            }
+            Map<String, Long> seqs = new HashMap<>();
+            while (seqs.size() < 30) {
+                JsonNode ack = ws.next("ack");
+                seqs.put(ack.path("clientMsgId").asText(), ack.path("seq").asLong());
+            }
+            for (int i = 1; i < 30; i++) {
+                assertThat(seqs.get("row-" + i)).as("row-%d after row-%d", i, i - 1).isEqualTo(seqs.get("row-" + (i - 1)) + 1);
+            }
         }
     }
 

@@ -83,7 +83,7 @@ public final class WsClient implements AutoCloseable {
     }
 
     /** The next frame that matches, skipping (and keeping in {@link #all}) the others. */
-    JsonNode next(Predicate<JsonNode> wanted) {
+    public JsonNode next(Predicate<JsonNode> wanted) {
         while (true) {
             JsonNode frame = next();
             if (wanted.test(frame)) {

@@ -41,6 +41,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.backchannel.gateway.stream.ChannelStreams.ONE_RUN;
 
@@ -56,6 +57,8 @@ class ChatSocketHandler implements WebSocketHandler {
     private static final String TRANSPORT = "ws";
     /** Replies and signals waiting for a slow client; beyond this, signals are dropped (they are ephemeral). */
     private static final int CONTROL_BUFFER = 256;
+    /** Sends a connection may have waiting for their acks while it reads on. */
+    private static final int SENDS_IN_FLIGHT = 64;
     /** Presence changes reach a connection at most this late, and a burst of them in one write. */
     private static final Duration PRESENCE_BATCH = Duration.ofMillis(250);
     /** Slots the queue of newly subscribed channels grows by. */
@@ -113,6 +116,7 @@ class ChatSocketHandler implements WebSocketHandler {
         private final Sinks.Many<Flux<WebSocketMessage>> channelFrames = Sinks.many().unicast()
                 .onBackpressureBuffer(Queues.<Flux<WebSocketMessage>>unbounded(SUBSCRIBE_CHUNK).get());
         private final Map<String, Sinks.Empty<Void>> subscriptions = new ConcurrentHashMap<>();
+        private final AtomicInteger sendsInFlight = new AtomicInteger();
         private volatile List<String> teamIds = List.of();
 
         private Connection(WebSocketSession session, Caller caller) {
@@ -193,10 +197,26 @@ class ChatSocketHandler implements WebSocketHandler {
                         ? "a frame must be a JSON object with a \"type\""
                         : "unknown frame type '" + type + "'").exception());
             });
-            return handled.onErrorResume(error -> {
+            Mono<Void> answered = handled.onErrorResume(error -> {
                 reply(errorFrame(error).answering("send".equals(type) ? clientMsgIdOf(frame) : null));
                 return Mono.empty();
             });
+            return "send".equals(type) ? meanwhile(answered) : answered;
+        }
+
+        /**
+         * Lets the frames after a send go on while it is stored: a ping, a typing frame or the next send does
+         * not wait for its ack. It is handed to its channel's queue before this returns, so a connection's
+         * sends to a channel are stored in the order they came. Past {@link #SENDS_IN_FLIGHT} unanswered ones,
+         * the next send holds the frames behind it until it is answered, as every send once did.
+         */
+        private Mono<Void> meanwhile(Mono<Void> send) {
+            if (sendsInFlight.incrementAndGet() > SENDS_IN_FLIGHT) {
+                sendsInFlight.decrementAndGet();
+                return send;
+            }
+            send.doFinally(signal -> sendsInFlight.decrementAndGet()).subscribe();
+            return Mono.empty();
         }
 
         private Mono<Void> subscribe(JsonNode frame) {
@@ -253,6 +273,10 @@ class ChatSocketHandler implements WebSocketHandler {
             String clientMsgId = text(frame, "clientMsgId");
             String text = text(frame, "text");
             return sender.send(caller, channelId, clientMsgId, text, thread.isIntegralNumber() ? thread.asLong() : null)
+                    // Answered on the connection's own event loop, where its other frames are answered: the send
+                    // completes on a command thread while the loop reads on, and two threads replying at once
+                    // would have one of them spin on the event loop.
+                    .publishOn(DrainThreads.of(session))
                     .doOnNext(receipt -> reply(new Frames.Ack(receipt.clientMsgId(), receipt.channelId(),
                             receipt.seq(), receipt.messageId())))
                     .then();

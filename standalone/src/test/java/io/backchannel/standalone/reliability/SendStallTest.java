@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
  * A send whose store does not confirm it in time is answered, not left hanging: 503 with {@code Retry-After}
  * over HTTP, an {@code unconfirmed} error frame naming it over WebSocket. Its channel goes on taking sends
  * meanwhile, and once the store answers, a retry with the same {@code clientMsgId} finds the message stored
- * exactly once.
+ * exactly once. Over WebSocket, the frames after a waiting send are handled meanwhile.
  */
 class SendStallTest {
 
@@ -58,6 +58,36 @@ class SendStallTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(api.history(alice, channel)).extracting(message -> message.path("clientMsgId").asText())
                             .containsExactlyInAnyOrder("after", "held-http", "held-ws"));
+        }
+    }
+
+    @Test
+    void aSendWaitingForItsStoreDoesNotHoldTheFramesAfterIt(@TempDir Path data) {
+        try (InProcessServer server = InProcessServer.start(data, List.of(CommandStalls.class))) {
+            CommandStalls stalls = server.bean(CommandStalls.class);
+            Client api = new Client(server.baseUrl());
+            User alice = api.signUp("alice");
+            String team = api.createTeam(alice);
+            String held = api.createChannel(alice, team, "held", false);
+            String other = api.createChannel(alice, team, "other", false);
+
+            try (WsClient ws = WsClient.connect(server.baseUrl(), alice.token())) {
+                ws.next("hello");
+                ws.send(Map.of("type", "send", "channelId", held, "clientMsgId", "waiting", "text", HELD));
+                ws.send(Map.of("type", "ping", "id", "meanwhile"));
+                ws.send(Map.of("type", "send", "channelId", other, "clientMsgId", "next", "text", "not held"));
+
+                JsonNode first = ws.next(frame -> frame.path("type").asText().matches("pong|ack|error"));
+                assertThat(first.path("type").asText()).as("first answer: %s", first).isEqualTo("pong");
+                JsonNode next = ws.next(frame -> frame.path("type").asText().matches("ack|error"));
+                assertThat(next.path("type").asText()).isEqualTo("ack");
+                assertThat(next.path("clientMsgId").asText()).isEqualTo("next");
+
+                stalls.release();
+                JsonNode waiting = ws.next(frame -> frame.path("type").asText().matches("ack|error"));
+                assertThat(waiting.path("type").asText()).isEqualTo("ack");
+                assertThat(waiting.path("clientMsgId").asText()).isEqualTo("waiting");
+            }
         }
     }
 }

@@ -84,12 +84,25 @@ final class Ws implements AutoCloseable {
     }
 
     /**
-     * Sends {@code text}, then a ping, and returns every frame the server wrote in between (frames are
-     * handled in order, so the answer to {@code text}, if any, comes before the pong).
+     * Sends {@code text}, then a ping, and returns every frame the server wrote until the pong, and until the
+     * answer to {@code text} if it is a send. Frames are handled in order, so any other answer comes before
+     * the pong; a send is answered once it is stored, which may be after.
      */
     List<JsonNode> exchange(String text) {
         sendRaw(text);
-        return untilPong();
+        List<JsonNode> frames = untilPong();
+        while (isSend(text) && frames.stream().noneMatch(frame -> frame.path("type").asText().matches("ack|error"))) {
+            frames.add(next());
+        }
+        return frames;
+    }
+
+    private static boolean isSend(String text) {
+        try {
+            return TestJson.parse(text).path("type").asText().equals("send");
+        } catch (RuntimeException notJson) {
+            return false;
+        }
     }
 
     List<JsonNode> exchange(Map<String, ?> frame) {
