@@ -273,10 +273,6 @@ class ChatSocketHandler implements WebSocketHandler {
             String clientMsgId = text(frame, "clientMsgId");
             String text = text(frame, "text");
             return sender.send(caller, channelId, clientMsgId, text, thread.isIntegralNumber() ? thread.asLong() : null)
-                    // Answered on the connection's own event loop, where its other frames are answered: the send
-                    // completes on a command thread while the loop reads on, and two threads replying at once
-                    // would have one of them spin on the event loop.
-                    .publishOn(DrainThreads.of(session))
                     .doOnNext(receipt -> reply(new Frames.Ack(receipt.clientMsgId(), receipt.channelId(),
                             receipt.seq(), receipt.messageId())))
                     .then();
@@ -296,10 +292,12 @@ class ChatSocketHandler implements WebSocketHandler {
         }
 
         private void reply(Object frame) {
-            // The sink refuses, rather than waits, while another thread emits (an ack and a presence change at
-            // the same moment): try again then, or that reply is lost. Beyond the buffer, frames drop as before.
-            while (control.tryEmitNext(frame) == Sinks.EmitResult.FAIL_NON_SERIALIZED) {
-                Thread.onSpinWait();
+            // Replies come from the event loop and from other threads (presence, typing, an access check's
+            // answer), and the sink refuses, rather than waits for, a second emitter: one at a time, then.
+            // A lock, not a spin: a spin on the event loop burns the thread every connection on it needs.
+            // Beyond the buffer, frames drop.
+            synchronized (control) {
+                control.tryEmitNext(frame);
             }
         }
 
