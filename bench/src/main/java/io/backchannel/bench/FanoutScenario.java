@@ -28,7 +28,7 @@ final class FanoutScenario {
         Duration duration = o.duration("fanout-duration");
         Duration warmup = o.duration("fanout-warmup");
         int publisherCount = o.integer("publishers");
-        int subUsers = o.integer("sub-users") > 0 ? Math.min(o.integer("sub-users"), subscriberCount) : subscriberCount;
+        int subUsers = o.subscriberUsers(subscriberCount);
         int textSize = o.integer("text-size");
         String transportName = o.string("transport");
         long total = Math.max(1, Math.round(rate * (duration.toMillis() / 1000.0)));

@@ -41,7 +41,7 @@ final class IdleScenario {
         Options o = ctx.options;
         int count = o.integer("idle-connections");
         String transportName = o.string("transport");
-        int subUsers = o.integer("sub-users") > 0 ? Math.min(o.integer("sub-users"), count) : count;
+        int subUsers = o.subscriberUsers(count);
         Report report = new Report("idle", "idle connections: server heap per idle " + transportName + " stream");
         boolean subscribe = o.bool("idle-subscribe") || !transportName.equals("ws");
         report.param("connections", count).param("subscriberUsers", subUsers).param("transport", transportName)

@@ -152,6 +152,12 @@ final class Options {
         return Integer.parseInt(string(name).replace("_", "").replace(",", ""));
     }
 
+    /** Distinct users for {@code subscribers} subscribers: {@code --sub-users}, or one each if it is 0. */
+    int subscriberUsers(int subscribers) {
+        int users = integer("sub-users");
+        return users > 0 ? Math.min(users, subscribers) : subscribers;
+    }
+
     boolean bool(String name) {
         return Boolean.parseBoolean(string(name));
     }

@@ -23,7 +23,7 @@ final class ReconnectScenario {
         int subscriberCount = o.integer("reconnect-subscribers");
         int rounds = o.integer("reconnect-rounds");
         int publisherCount = o.integer("publishers");
-        int subUsers = subscriberUsers(o);
+        int subUsers = o.subscriberUsers(subscriberCount);
         String transportName = o.string("transport");
 
         Client client = ctx.client;
@@ -64,9 +64,9 @@ final class ReconnectScenario {
     }
 
     /**
-     * One storm: every subscriber drops, the messages are posted, and all resume at once. Rounds before the
-     * last meet a server whose JIT is still compiling the catch-up path, as a freshly started one is; a
-     * server that meets a storm in production has usually been running for hours.
+     * One storm: every subscriber drops, the messages are posted, and all resume at once. The first round
+     * meets a server whose JIT has not yet compiled the catch-up path, as a freshly started one; a server that
+     * meets a storm in production has usually been running for hours, as the later rounds' has.
      */
     private static void storm(Ctx ctx, int round, Report report, Client client, Client.User owner, String channelId,
                               List<Client.User> publishers, Subscribers subscribers) {
@@ -165,14 +165,9 @@ final class ReconnectScenario {
                 + " subscribers resume after " + o.integer("messages") + " messages";
         return new Report("reconnect", rounds == 1 ? title : title + ", round " + round + " of " + rounds)
                 .param("subscribers", subscribers)
-                .param("subscriberUsers", subscriberUsers(o))
+                .param("subscriberUsers", o.subscriberUsers(subscribers))
                 .param("messages", o.integer("messages"))
                 .param("publishers", o.integer("publishers")).param("transport", o.string("transport"))
                 .param("round", round).param("rounds", rounds);
-    }
-
-    private static int subscriberUsers(Options o) {
-        int subscribers = o.integer("reconnect-subscribers");
-        return o.integer("sub-users") > 0 ? Math.min(o.integer("sub-users"), subscribers) : subscribers;
     }
 }

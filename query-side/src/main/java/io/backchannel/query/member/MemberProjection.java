@@ -129,7 +129,8 @@ public class MemberProjection implements SmartInitializingSingleton {
      */
     @QueryHandler
     CompletableFuture<MemberPage> handle(FetchMembersQuery query) {
-        return mongo.find(Query.query(membersOf(query.teamId(), query.after())).with(Sort.by("_id")).limit(query.limit() + 1), Document.class, TEAM_MEMBERS)
+        Query range = Query.query(membersOf(query.teamId(), query.after())).with(Sort.by("_id")).limit(query.limit() + 1);
+        return mongo.find(range, Document.class, TEAM_MEMBERS)
                 .map(member -> member.getString("userId"))
                 .collectList()
                 .flatMap(userIds -> {
