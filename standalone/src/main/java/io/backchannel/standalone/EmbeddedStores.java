@@ -7,7 +7,6 @@ import io.backchannel.query.Projections;
 import io.backchannel.query.config.QuerySideProperties;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
-import org.h2.mvstore.MVStore;
 import org.springframework.boot.autoconfigure.mongo.MongoConnectionDetails;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -29,8 +28,8 @@ class EmbeddedStores {
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
     /**
-     * The projections' store: an H2 MVStore file that commits only between projection batches, never in the
-     * middle of one. Left to commit on its own timer, it could persist a document without its {@code _id}
+     * The projections' store: an H2 MVStore file (a {@link ProjectionStore}) that commits only between
+     * projection batches, never in the middle of one. Left to commit on its own timer, it could persist a document without its {@code _id}
      * index entry, and after a crash every later upsert of that document failed ("already existed"), so the
      * projections retried one batch forever. All projection writes, the tracking token's among them, come
      * from the projections' processor; after its batch they are all done, so what is committed is whole, and
@@ -44,10 +43,7 @@ class EmbeddedStores {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + properties.dataDir(), e);
         }
-        return new H2Backend(new MVStore.Builder()
-                .fileName(properties.dataDir().resolve("projections.mv").toString())
-                .autoCommitDisabled()
-                .open());
+        return ProjectionStore.open(properties.dataDir().resolve("projections.mv"));
     }
 
     @Bean

@@ -1,0 +1,125 @@
+package io.backchannel.standalone;
+
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import org.bson.Document;
+import org.h2.mvstore.MVStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The embedded MongoDB's store keeps finding documents through their unique indexes, across restarts and
+ * across the change of key order from a store written before it.
+ */
+class ProjectionStoreTest {
+
+    /** Enough ids of different lengths that serialised order and value order disagree. */
+    private static final int DOCUMENTS = 300;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void uniqueIndexesFindAndGuardEveryDocumentAcrossARestart() {
+        Path file = dir.resolve("projections.mv");
+        withServer(ProjectionStore.open(file), this::insertDocuments);
+
+        ProjectionStore reopened = ProjectionStore.open(file);
+        withServer(reopened, messages -> {
+            assertEveryDocumentFoundAndGuarded(messages);
+            assertThat(reopened.getMvStore().openMap("backchannel.messages._index_channel_seq").getKeyType())
+                    .isInstanceOf(IndexKeyType.class);
+        });
+    }
+
+    @Test
+    void aStoreWrittenWithSerialisedKeyOrderIsResortedAsItOpens() {
+        Path file = dir.resolve("projections.mv");
+        withServer(new H2Backend(new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open()),
+                this::insertDocuments);
+
+        ProjectionStore converted = ProjectionStore.open(file);
+        assertThat(converted.getMvStore().<String, String>openMap(ProjectionStore.FORMAT_MAP).get(ProjectionStore.KEY_ORDER))
+                .isEqualTo(ProjectionStore.KEYS_BY_VALUE);
+        withServer(converted, this::assertEveryDocumentFoundAndGuarded);
+
+        withServer(ProjectionStore.open(file), this::assertEveryDocumentFoundAndGuarded);
+    }
+
+    @Test
+    void keysCompareEqualExactlyWhenTheyAreEqualAndInOneConsistentOrder() {
+        IndexKeyType type = new IndexKeyType();
+        List<KeyValue> keys = new ArrayList<>();
+        List<Object> values = new ArrayList<>(List.of(true, false, 1, 2, 1L, 2L, 1.0, 0.0, -0.0, "a", "b", "ab", "m-10",
+                "m-9", new Date(0), new Document("a", 1)));
+        values.add(null);
+        values.forEach(value -> keys.add(new KeyValue(value)));
+        values.forEach(value -> keys.add(new KeyValue("c1", value)));
+
+        for (KeyValue a : keys) {
+            for (KeyValue b : keys) {
+                int ab = Integer.signum(type.compare(a, b));
+                assertThat(ab == 0).as("%s vs %s", a, b).isEqualTo(a.equals(b));
+                assertThat(Integer.signum(type.compare(b, a))).as("%s vs %s", b, a).isEqualTo(-ab);
+                for (KeyValue c : keys) {
+                    if (ab <= 0 && type.compare(b, c) <= 0) {
+                        assertThat(type.compare(a, c)).as("%s <= %s <= %s", a, b, c).isLessThanOrEqualTo(0);
+                    }
+                }
+            }
+        }
+    }
+
+    private void insertDocuments(MongoCollection<Document> messages) {
+        await(messages.createIndex(Indexes.ascending("channel", "seq"), new IndexOptions().unique(true).name("channel_seq")));
+        await(messages.insertMany(IntStream.range(0, DOCUMENTS)
+                .mapToObj(i -> new Document("_id", "m-" + i).append("channel", "c" + i % 7).append("seq", (long) i))
+                .toList()));
+    }
+
+    private void assertEveryDocumentFoundAndGuarded(MongoCollection<Document> messages) {
+        for (int i = 0; i < DOCUMENTS; i++) {
+            Document byId = await(messages.find(new Document("_id", "m-" + i)).first());
+            assertThat(byId).as("m-%d by id", i).isNotNull();
+            Document byKey = await(messages.find(new Document("channel", "c" + i % 7).append("seq", (long) i)).first());
+            assertThat(byKey).as("m-%d by channel and seq", i).isNotNull().containsEntry("_id", "m-" + i);
+        }
+        assertThatThrownBy(() -> await(messages.insertOne(new Document("_id", "m-42").append("channel", "x").append("seq", -1L))))
+                .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+        assertThatThrownBy(() -> await(messages.insertOne(new Document("_id", "new").append("channel", "c0").append("seq", 7L))))
+                .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
+    }
+
+    private static void withServer(H2Backend store, Consumer<MongoCollection<Document>> use) {
+        MongoServer server = new MongoServer(store);
+        server.bind("127.0.0.1", 0);
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
+            use.accept(client.getDatabase("backchannel").getCollection("messages"));
+            store.commit();
+        } finally {
+            server.shutdown();
+        }
+    }
+
+    private static <T> T await(org.reactivestreams.Publisher<T> publisher) {
+        return Flux.from(publisher).next().block();
+    }
+}
