@@ -19,8 +19,9 @@ import javax.sql.DataSource;
  * JDBC transactions cover event-store writes and nothing else. Axon wraps every command and query in
  * its {@link TransactionManager}; with the JDBC one a send would take a pooled connection before it queues
  * for its channel's lock, so a hot channel starves the pool, and every query (answered from MongoDB) would
- * hold a connection it never uses. The buses get no transaction; the storage engine opens its own for each
- * append, which still happens under the aggregate lock and before the command answers.
+ * hold a connection it never uses. The buses get no transaction; the storage engine opens its own for the
+ * appends it writes together ({@link GroupCommit}), and each command still waits for its own, under its
+ * aggregate's lock and before it answers.
  */
 @Configuration(proxyBeanMethods = false)
 class EventStoreTransactions {
@@ -36,7 +37,7 @@ class EventStoreTransactions {
                                           DataSource eventStore,
                                           PlatformTransactionManager jdbcTransactions,
                                           org.axonframework.config.Configuration axon) {
-        return JdbcEventStorageEngine.builder()
+        return new GroupCommit(JdbcEventStorageEngine.builder()
                 .snapshotSerializer(defaultSerializer)
                 .eventSerializer(eventSerializer)
                 .upcasterChain(axon.upcasterChain())
@@ -44,6 +45,6 @@ class EventStoreTransactions {
                 .persistenceExceptionResolver(new JdbcSQLErrorCodesResolver())
                 .connectionProvider(new SpringDataSourceConnectionProvider(eventStore))
                 .transactionManager(new SpringTransactionManager(jdbcTransactions))
-                .build();
+                .build());
     }
 }
