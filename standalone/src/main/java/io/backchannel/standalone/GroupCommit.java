@@ -36,7 +36,7 @@ import java.util.stream.Stream;
 final class GroupCommit implements EventStorageEngine, AutoCloseable {
 
     /** Appends in one transaction at most; a send batch is up to 64 events, so this bounds a commit's size. */
-    static final int MAX_APPENDS = 128;
+    private static final int MAX_APPENDS = 128;
     /** How soon an idle writer notices that the store is closing. */
     private static final Duration CLOSE_CHECK = Duration.ofMillis(200);
 
