@@ -85,15 +85,15 @@ public final class Bench {
                         if (options.bool("reuse-server") && shared != null) {
                             server = shared;
                         } else {
-                            List<String> serverArgs = new ArrayList<>();
+                            List<String> defaults = new ArrayList<>();
                             // the per-user limits are policy, not capacity: a closed-loop sender outruns 10/s
-                            serverArgs.add("--backchannel.rate-limit.enabled=false");
-                            serverArgs.addAll(options.all("server-arg"));
+                            defaults.add("--backchannel.rate-limit.enabled=false");
                             if (scenario.equals("boot") || (options.bool("reuse-server") && scenarios.contains("boot"))) {
                                 // lets the boot scenario compare the cache with the rebuild-per-request path
-                                serverArgs.add("--backchannel.boot.rebuild-endpoint=true");
+                                defaults.add("--backchannel.boot.rebuild-endpoint=true");
                             }
-                            server = ServerProcess.start(jar, options.all("server-jvm-arg"), serverArgs);
+                            server = ServerProcess.start(jar, options.all("server-jvm-arg"),
+                                    ServerProcess.overriding(defaults, options.all("server-arg")));
                             current.set(server);
                             if (options.bool("reuse-server")) {
                                 shared = server;

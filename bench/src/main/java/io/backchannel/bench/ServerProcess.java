@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -32,6 +34,27 @@ final class ServerProcess implements AutoCloseable {
         this.dataDir = dataDir;
         this.log = log;
         this.url = url;
+    }
+
+    /**
+     * The bench's own server arguments with the user's {@code --key=value} ones after them, each key once:
+     * Spring joins a property given twice into one list ({@code false,true}), which a flag cannot take.
+     */
+    static List<String> overriding(List<String> defaults, List<String> overrides) {
+        Map<String, String> byKey = new LinkedHashMap<>();
+        for (String arg : defaults) {
+            byKey.put(key(arg), arg);
+        }
+        for (String arg : overrides) {
+            byKey.remove(key(arg));
+            byKey.put(key(arg), arg);
+        }
+        return List.copyOf(byKey.values());
+    }
+
+    private static String key(String arg) {
+        int equals = arg.indexOf('=');
+        return equals < 0 ? arg : arg.substring(0, equals);
     }
 
     static ServerProcess start(Path jar, List<String> jvmArgs, List<String> serverArgs) {

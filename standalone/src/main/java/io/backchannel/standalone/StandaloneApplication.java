@@ -19,6 +19,14 @@ public class StandaloneApplication {
 
     public static void main(String[] args) {
         System.setProperty("axoniq.update-checker.disabled", "true");
-        SpringApplication.run(StandaloneApplication.class, args);
+        try {
+            SpringApplication.run(StandaloneApplication.class, args);
+        } catch (RuntimeException failedToStart) {
+            // Spring has reported why. Exit rather than linger: Spring Boot gives the synchronous and the
+            // reactive MongoDB client each a Netty event-loop group but shuts down only the last one, and its
+            // threads would keep a server that never started alive, to a supervisor indistinguishable from a
+            // slow start.
+            System.exit(1);
+        }
     }
 }

@@ -108,6 +108,22 @@ final class ServerProcess {
         return process.exitValue();
     }
 
+    /** Waits for the process to end by itself, and answers its exit status; kills it if it does not. */
+    int awaitExit(Duration atMost) {
+        try {
+            if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+                String output = tail(40);
+                kill();
+                throw new AssertionError("the server process was still running after " + atMost + ":\n" + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        RUNNING.remove(process);
+        return process.exitValue();
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }
