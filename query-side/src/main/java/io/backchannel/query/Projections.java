@@ -1,7 +1,10 @@
 package io.backchannel.query;
 
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +43,14 @@ public final class Projections {
             ids.add(seqId(channelId, seq));
         }
         return ids;
+    }
+
+    /**
+     * Declares a secondary index on {@code collection}, as a help to MongoDB and never a condition of start-up:
+     * the queries it serves are answered without it too, by a scan, so a store that refuses it still serves.
+     */
+    public static Mono<Void> declareIndex(ReactiveMongoTemplate mongo, String collection, Index index) {
+        return mongo.indexOps(collection).ensureIndex(index).onErrorResume(unsupported -> Mono.empty()).then();
     }
 
     public static Query byId(Object id) {

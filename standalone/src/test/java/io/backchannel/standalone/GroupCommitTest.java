@@ -127,7 +127,7 @@ class GroupCommitTest {
         }
     }
 
-    /** Records what is written in each transaction; holds its first write until released. */
+    /** Records what is written in each transaction; holds every write until released. */
     private static final class RecordingStore implements EventStorageEngine {
 
         static final String CONFLICT = "conflict";

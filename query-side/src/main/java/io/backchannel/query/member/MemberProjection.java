@@ -61,10 +61,7 @@ public class MemberProjection implements SmartInitializingSingleton {
     }
 
     Mono<Void> declareIndexes() {
-        return mongo.indexOps(TEAM_MEMBERS)
-                .ensureIndex(new Index().on("userId", Sort.Direction.ASC))
-                .onErrorResume(unsupported -> Mono.empty())
-                .then();
+        return Projections.declareIndex(mongo, TEAM_MEMBERS, new Index().on("userId", Sort.Direction.ASC));
     }
 
     @EventHandler

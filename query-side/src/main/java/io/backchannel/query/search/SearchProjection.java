@@ -56,10 +56,8 @@ public class SearchProjection implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
-        mongo.indexOps(COLLECTION)
-                .ensureIndex(new Index().on("teamId", Sort.Direction.ASC).on("terms", Sort.Direction.ASC))
-                .onErrorResume(unsupported -> Mono.empty())
-                .subscribe();
+        Projections.declareIndex(mongo, COLLECTION,
+                new Index().on("teamId", Sort.Direction.ASC).on("terms", Sort.Direction.ASC)).subscribe();
     }
 
     @EventHandler
