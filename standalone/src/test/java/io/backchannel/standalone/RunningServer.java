@@ -10,6 +10,7 @@ import org.springframework.http.client.ReactorResourceFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 
 /**
@@ -56,15 +57,20 @@ public final class RunningServer implements AutoCloseable {
      * One server for the whole test JVM: starting one costs seconds, and tests use fresh users and teams.
      * Spring's own shutdown hook stops it when the JVM exits.
      */
+    /** How long a user stays online on the shared server after their last stream closed: short, for the tests that wait it out. */
+    static final Duration PRESENCE_GRACE = Duration.ofSeconds(3);
+
     static synchronized RunningServer shared() {
         if (shared == null) {
             try {
-                // A short keepalive so a test can see one, the rebuild-per-request boot as the cache's oracle,
+                // A short keepalive so a test can see one, a short presence grace so a test can wait it out,
+                // the rebuild-per-request boot as the cache's oracle,
                 // and rate limits far above what any test does (8 users x 250 sends, a 1,000-request fuzz): the
                 // limits themselves are tested on a server of their own (security.RateLimitTest). Everything
                 // else is the default.
                 shared = new RunningServer(Files.createTempDirectory("backchannel-e2e"),
                         "--backchannel.stream.keepalive=1s", "--backchannel.boot.rebuild-endpoint=true",
+                        "--backchannel.stream.presence-grace=" + PRESENCE_GRACE.toMillis() + "ms",
                         "--backchannel.rate-limit.sends-per-second=100000", "--backchannel.rate-limit.send-burst=100000",
                         "--backchannel.rate-limit.writes-per-second=100000", "--backchannel.rate-limit.write-burst=100000",
                         "--backchannel.rate-limit.reads-per-second=100000", "--backchannel.rate-limit.read-burst=100000",

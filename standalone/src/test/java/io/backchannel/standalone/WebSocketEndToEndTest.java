@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Every frame type of API.md's WebSocket protocol, the bad ones included, over a real WebSocket. */
 class WebSocketEndToEndTest {
@@ -219,6 +220,35 @@ class WebSocketEndToEndTest {
                     && frame.path("userId").asText().equals(bob.userId()));
             assertThat(away.path("presence").asText()).isEqualTo("away");
         }
+    }
+
+    @Test
+    void aClientThatReconnectsWithinThePresenceGraceIsNotToldToOthersAsGoneAndBack() {
+        User alice = api.signUp("alice");
+        User bob = api.signUp("bob");
+        String team = api.createTeam(alice);
+        api.joinTeam(bob, team);
+
+        try (WsClient aliceWs = WsClient.connect(baseUrl, alice.token())) {
+            aliceWs.next("hello");
+            aliceWs.send(Map.of("type", "ping", "id", "ready"));
+            aliceWs.next("pong");
+            try (WsClient bobWs = WsClient.connect(baseUrl, bob.token())) {
+                bobWs.next("hello");
+            }
+            aliceWs.next(frame -> isPresenceOf(frame, bob) && frame.path("presence").asText().equals("online"));
+            try (WsClient bobAgain = WsClient.connect(baseUrl, bob.token())) {
+                bobAgain.next("hello");
+                await().during(RunningServer.PRESENCE_GRACE.plusSeconds(1)).atMost(RunningServer.PRESENCE_GRACE.plusSeconds(10))
+                        .until(() -> aliceWs.all().stream().filter(frame -> isPresenceOf(frame, bob)).count() == 1);
+            }
+            JsonNode away = aliceWs.next(frame -> isPresenceOf(frame, bob));
+            assertThat(away.path("presence").asText()).as("once gone for longer than the grace").isEqualTo("away");
+        }
+    }
+
+    private static boolean isPresenceOf(JsonNode frame, User user) {
+        return frame.path("type").asText().equals("presence") && frame.path("userId").asText().equals(user.userId());
     }
 
     @Test

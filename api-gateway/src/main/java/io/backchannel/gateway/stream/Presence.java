@@ -8,24 +8,28 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Who is online: a user holding at least one open stream on any gateway node. Each node counts its
- * own streams and tells the others when a user comes or goes, and repeats its online users as a
- * heartbeat; a node's word expires when its heartbeats stop, so a crashed node does not keep its
- * users online.
+ * Who is online: a user holding at least one open stream on any gateway node, or who held one a moment
+ * ago. Each node counts its own streams and tells the others when a user comes or goes, and repeats its
+ * online users as a heartbeat; a node's word expires when its heartbeats stop, so a crashed node does not
+ * keep its users online.
  */
 @Component
 public class Presence implements SmartLifecycle {
@@ -45,7 +49,17 @@ public class Presence implements SmartLifecycle {
 
     private final Signals signals;
     private final Clock clock;
+    private final Duration grace;
+    private final Scheduler timer;
+    /** Opens and closes of this node's streams, one at a time, so that a user's comings and goings are told in order. */
+    private final Object streamsLock = new Object();
     private final ConcurrentMap<String, Integer> localStreams = new ConcurrentHashMap<>();
+    /**
+     * Users whose last stream here closed less than the grace ago, still online, each with the number of
+     * their departure: a departure whose user came back, or left again since, is no longer theirs.
+     */
+    private final ConcurrentMap<String, Long> leaving = new ConcurrentHashMap<>();
+    private long departures;
     /** user to node to the time that node's word on them expires. */
     private final Map<String, Map<String, Instant>> nodesOnline = new HashMap<>();
     private final Sinks.Many<Change> changes = Sinks.many().multicast().directBestEffort();
@@ -53,24 +67,50 @@ public class Presence implements SmartLifecycle {
     private Disposable heartbeat;
 
     @Autowired
-    Presence(Signals signals) {
-        this(signals, Clock.systemUTC());
+    Presence(Signals signals, StreamProperties properties) {
+        this(signals, Clock.systemUTC(), properties.presenceGrace(), Schedulers.parallel());
     }
 
-    Presence(Signals signals, Clock clock) {
+    Presence(Signals signals, Clock clock, Duration grace, Scheduler timer) {
         this.signals = signals;
         this.clock = clock;
+        this.grace = grace;
+        this.timer = timer;
     }
 
     public void opened(String userId) {
-        if (localStreams.merge(userId, 1, Integer::sum) == 1) {
-            announce(userId, true);
+        synchronized (streamsLock) {
+            if (localStreams.merge(userId, 1, Integer::sum) > 1) {
+                return;
+            }
+            if (leaving.remove(userId) == null) {
+                announce(userId, true);
+            }
         }
     }
 
+    /**
+     * A user whose last stream closes goes away only if none opens again within the grace. A network blip
+     * or a gateway restart drops thousands of clients, which reconnect seconds later: told at once, each
+     * of them went away and came back for every connection in their teams, twice a frame per user and
+     * connection, with nothing to see in the end.
+     */
     public void closed(String userId) {
-        if (localStreams.computeIfPresent(userId, (user, open) -> open > 1 ? open - 1 : null) == null) {
-            announce(userId, false);
+        synchronized (streamsLock) {
+            if (localStreams.computeIfPresent(userId, (user, open) -> open > 1 ? open - 1 : null) != null) {
+                return;
+            }
+            long departure = ++departures;
+            leaving.put(userId, departure);
+            timer.schedule(() -> depart(userId, departure), grace.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void depart(String userId, long departure) {
+        synchronized (streamsLock) {
+            if (leaving.remove(userId, departure)) {
+                announce(userId, false);
+            }
         }
     }
 
@@ -133,7 +173,9 @@ public class Presence implements SmartLifecycle {
      * per user (10,000 users would be 10,000 relayed signals every beat), and lets silent words expire.
      */
     void beat() {
-        List<String> online = List.copyOf(localStreams.keySet());
+        Set<String> named = new HashSet<>(localStreams.keySet());
+        named.addAll(leaving.keySet());
+        List<String> online = List.copyOf(named);
         for (int from = 0; from < online.size(); from += BEAT_SIZE) {
             Signal beat = Signal.heartbeat(signals.nodeId(),
                     online.subList(from, Math.min(online.size(), from + BEAT_SIZE)));

@@ -43,7 +43,7 @@ class ChannelFeedsTest {
             return upstream.asFlux();
         }).when(axon).updates(any(), eq(Long.class), eq(ChannelEvent.class), anyInt(), any(Runnable.class));
         feeds = new ChannelFeeds(axon, new StreamProperties(1024, 8192, Duration.ofSeconds(15), Duration.ofSeconds(30),
-                Duration.ofSeconds(5), 200, 200));
+                Duration.ofSeconds(30), Duration.ofSeconds(5), 200, 200));
     }
 
     @Test
