@@ -1,8 +1,8 @@
 package io.backchannel.gateway.stream;
 
+import io.netty.channel.Channel;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
-import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
@@ -20,26 +20,27 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class DrainThreads {
 
-    /** The session attribute under which a WebSocket connection keeps its drain scheduler, set at the upgrade. */
-    public static final String ATTRIBUTE = DrainThreads.class.getName();
-
     private DrainThreads() {
     }
 
     /** The event loop of the connection that writes {@code response}, found on the request or the upgrade. */
     public static Scheduler of(ServerHttpResponse response) {
+        return of(channelOf(response));
+    }
+
+    /** The event loop of {@code channel}; the parallel workers for a connection that is not Reactor Netty's (null). */
+    public static Scheduler of(Channel channel) {
+        // As a plain Executor: handed the event loop itself, Reactor would wrap it as a service it may shut down.
+        return channel == null ? Schedulers.parallel() : Schedulers.fromExecutor(channel.eventLoop()::execute);
+    }
+
+    /** The Netty channel that writes {@code response}, null if it is not Reactor Netty's. */
+    public static Channel channelOf(ServerHttpResponse response) {
         if (ServerHttpResponseDecorator.getNativeResponse(response) instanceof NettyOutbound netty) {
             AtomicReference<Connection> connection = new AtomicReference<>();
             netty.withConnection(connection::set);
-            if (connection.get() != null) {
-                // As a plain Executor: handed the event loop itself, Reactor would wrap it as a service it may shut down.
-                return Schedulers.fromExecutor(connection.get().channel().eventLoop()::execute);
-            }
+            return connection.get() == null ? null : connection.get().channel();
         }
-        return Schedulers.parallel();
-    }
-
-    public static Scheduler of(WebSocketSession session) {
-        return session.getAttributes().get(ATTRIBUTE) instanceof Scheduler scheduler ? scheduler : Schedulers.parallel();
+        return null;
     }
 }

@@ -9,7 +9,9 @@ import org.springframework.stereotype.Component;
 
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.Function;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -19,8 +21,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * pages), so the bytes are kept by instance, for as long as the instance is in use: a thousand
  * subscribers cost one serialisation per event instead of a thousand. Measured on fan-out, encoding per
  * delivery (Jackson, then Spring's SSE writer, then UTF-8) was a large part of the server's CPU. A
- * catch-up page is kept the same way: for SSE as one block of frames that every listener catching up writes
- * at once, for WebSocket as its list of frames.
+ * catch-up page is kept the same way, as one block that every listener catching up writes at once: for SSE
+ * its frames, for WebSocket its frames as they go on the wire, headers included.
  */
 @Component
 public class EventFrames {
@@ -29,11 +31,13 @@ public class EventFrames {
     private static final int KEPT = 10_000;
     /** Runs of events kept at most: a run is a page of history, so this is far more than the pages in use. */
     private static final int KEPT_RUNS = 1_000;
+    /** RFC 6455's first byte of a whole text frame: FIN, and opcode 1. */
+    private static final int FINAL_TEXT_FRAME = 0x81;
 
     private final ObjectMapper json;
     private final Cache<ChannelEvent, Encoded> encoded = Caffeine.newBuilder().weakKeys().maximumSize(KEPT).build();
-    private final Cache<List<ChannelEvent>, byte[]> runs = Caffeine.newBuilder().weakKeys().maximumSize(KEPT_RUNS).build();
-    private final Cache<List<ChannelEvent>, List<byte[]>> webSocketRuns = Caffeine.newBuilder().weakKeys()
+    private final Cache<List<ChannelEvent>, byte[]> sseRuns = Caffeine.newBuilder().weakKeys().maximumSize(KEPT_RUNS).build();
+    private final Cache<List<ChannelEvent>, byte[]> webSocketRuns = Caffeine.newBuilder().weakKeys()
             .maximumSize(KEPT_RUNS).build();
 
     EventFrames(ObjectMapper json) {
@@ -47,12 +51,23 @@ public class EventFrames {
 
     /** API.md's SSE frames for a run of one channel's events, each with its seq as its {@code id}. */
     public byte[] sse(List<ChannelEvent> run) {
-        return run.size() == 1 ? encoded(run.get(0)).sseWithSeq : runs.get(run, this::concatenate);
+        return run.size() == 1 ? encoded(run.get(0)).sseWithSeq : sseRuns.get(run, events -> concatenate(events, Encoded::sseWithSeq));
     }
 
-    private byte[] concatenate(List<ChannelEvent> run) {
+    /**
+     * API.md's WebSocket {@code event} frames for a run of one channel's events, one per event, as the bytes of
+     * whole frames; shared by every listener, so they must not be written to. A catch-up page leaves in one
+     * write, where a frame at a time cost the event loop a pass through the WebSocket encoder and the write
+     * queue for every event and listener: most of its time in a reconnect storm.
+     */
+    public byte[] webSocket(List<ChannelEvent> run) {
+        return run.size() == 1 ? encoded(run.get(0)).webSocket
+                : webSocketRuns.get(run, events -> concatenate(events, Encoded::webSocket));
+    }
+
+    private byte[] concatenate(List<ChannelEvent> run, Function<Encoded, byte[]> frame) {
         ByteArrayOutputStream frames = new ByteArrayOutputStream(run.size() * 256);
-        run.forEach(event -> frames.writeBytes(encoded(event).sseWithSeq));
+        run.forEach(event -> frames.writeBytes(frame.apply(encoded(event))));
         return frames.toByteArray();
     }
 
@@ -73,12 +88,21 @@ public class EventFrames {
     }
 
     /**
-     * API.md's WebSocket {@code event} frames for a run of one channel's events, one per event; shared by every
-     * listener, so they must not be written to. A catch-up page is looked up once, not once per event.
+     * A whole WebSocket text frame as a server sends it (RFC 6455, section 5.2): final, unmasked, with the
+     * shortest length that fits. A server's frames carry no mask, so the bytes are the same for every client.
      */
-    public List<byte[]> webSocket(List<ChannelEvent> run) {
-        return run.size() == 1 ? List.of(encoded(run.get(0)).webSocket)
-                : webSocketRuns.get(run, events -> events.stream().map(event -> encoded(event).webSocket).toList());
+    public static byte[] webSocket(byte[] utf8Text) {
+        int length = utf8Text.length;
+        int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+        ByteBuffer frame = ByteBuffer.allocate(header + length).put((byte) FINAL_TEXT_FRAME);
+        if (length < 126) {
+            frame.put((byte) length);
+        } else if (length <= 0xFFFF) {
+            frame.put((byte) 126).putShort((short) length);
+        } else {
+            frame.put((byte) 127).putLong(length);
+        }
+        return frame.put(utf8Text).array();
     }
 
     private Encoded encoded(ChannelEvent event) {
@@ -90,7 +114,7 @@ public class EventFrames {
             String eventJson = json.writeValueAsString(event);
             byte[] sse = sse(event.type(), eventJson);
             return new Encoded(sse, withId(sse, Long.toString(event.seq())),
-                    ("{\"type\":\"event\",\"event\":" + eventJson + "}").getBytes(UTF_8));
+                    webSocket(("{\"type\":\"event\",\"event\":" + eventJson + "}").getBytes(UTF_8)));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -23,6 +23,9 @@ import io.backchannel.gateway.stream.DrainThreads;
 import io.backchannel.gateway.stream.EventFrames;
 import io.backchannel.gateway.stream.Presence;
 import io.backchannel.gateway.stream.SlowConsumerException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -33,6 +36,9 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.netty.NettyOutbound;
+import reactor.netty.channel.ChannelOperations;
 import reactor.util.concurrent.Queues;
 
 import java.io.UncheckedIOException;
@@ -43,7 +49,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.backchannel.gateway.stream.ChannelStreams.ONE_RUN;
 
 /**
  * {@code /api/ws}: API.md's WebSocket protocol. Each connection multiplexes its channel subscriptions,
@@ -63,6 +68,11 @@ class ChatSocketHandler implements WebSocketHandler {
     private static final Duration PRESENCE_BATCH = Duration.ofMillis(250);
     /** Slots the queue of newly subscribed channels grows by. */
     private static final int SUBSCRIBE_CHUNK = 8;
+    /**
+     * Runs a subscription has ready ahead of the socket. A run is one live event or a page of history, so a
+     * few pages at most: the listener's own buffer, not this, is what bounds a slow client.
+     */
+    private static final int RUNS_AHEAD = 4;
 
     private final ObjectMapper json;
     private final EventFrames eventFrames;
@@ -113,15 +123,21 @@ class ChatSocketHandler implements WebSocketHandler {
         private final Sinks.Many<Object> control = Sinks.many().unicast()
                 .onBackpressureBuffer(new BoundedQueue<>(CONTROL_BUFFER));
         /** One entry per subscribe frame (rate limited), taken at once by the merge below: never long. */
-        private final Sinks.Many<Flux<WebSocketMessage>> channelFrames = Sinks.many().unicast()
-                .onBackpressureBuffer(Queues.<Flux<WebSocketMessage>>unbounded(SUBSCRIBE_CHUNK).get());
+        private final Sinks.Many<Flux<ByteBuf>> channelFrames = Sinks.many().unicast()
+                .onBackpressureBuffer(Queues.<Flux<ByteBuf>>unbounded(SUBSCRIBE_CHUNK).get());
         private final Map<String, Sinks.Empty<Void>> subscriptions = new ConcurrentHashMap<>();
         private final AtomicInteger sendsInFlight = new AtomicInteger();
         private volatile List<String> teamIds = List.of();
 
+        /** Where this connection's frames are written, and its subscriptions drain ({@link DrainThreads}). */
+        private final Channel channel;
+        private final Scheduler drainOn;
+
         private Connection(WebSocketSession session, Caller caller) {
             this.session = session;
             this.caller = caller;
+            this.channel = (Channel) session.getAttributes().get(WebSocketConfiguration.CHANNEL);
+            this.drainOn = DrainThreads.of(channel);
         }
 
         Mono<Void> run() {
@@ -141,8 +157,8 @@ class ChatSocketHandler implements WebSocketHandler {
             axon.query(new FetchUserTeamsQuery(caller.userId()), TeamIds.class)
                     .subscribe(ids -> teamIds = ids.teamIds(), error -> log.debug("teams of {} unknown", caller.userId()));
 
-            Mono<Void> sending = session.send(Flux.merge(control.asFlux().map(this::message),
-                    channelFrames.asFlux().flatMap(frames -> frames, Integer.MAX_VALUE, 32)));
+            Mono<Void> sending = outbound().sendObject(Flux.merge(control.asFlux().map(this::frame),
+                    channelFrames.asFlux().flatMap(frames -> frames, Integer.MAX_VALUE, RUNS_AHEAD))).then();
             Mono<Void> receiving = session.receive()
                     .filter(message -> message.getType() == WebSocketMessage.Type.TEXT)
                     .map(WebSocketMessage::getPayloadAsText)
@@ -234,12 +250,11 @@ class ChatSocketHandler implements WebSocketHandler {
                     previous.tryEmitEmpty();
                 }
                 reply(new Frames.Subscribed(channelId, from));
-                Flux<WebSocketMessage> frames = streams.follow(channelId, from, caller.userId(), DrainThreads.of(session))
+                Flux<ByteBuf> frames = streams.follow(channelId, from, caller.userId(), drainOn)
                         .doOnNext(run -> metrics.delivered(connectedAt, run))
-                        .concatMapIterable(eventFrames::webSocket, ONE_RUN)
-                        .map(eventFrame -> new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(eventFrame)))
+                        .map(run -> Unpooled.wrappedBuffer(eventFrames.webSocket(run)))
                         .onErrorResume(SlowConsumerException.class,
-                                slow -> Mono.just(message(new Frames.Resync(slow.channelId(), slow.afterSeq()))))
+                                slow -> Mono.just(frame(new Frames.Resync(slow.channelId(), slow.afterSeq()))))
                         .takeUntilOther(stop.asMono())
                         .doFinally(signal -> subscriptions.remove(channelId, stop));
                 channelFrames.tryEmitNext(frames);
@@ -301,8 +316,22 @@ class ChatSocketHandler implements WebSocketHandler {
             }
         }
 
-        private WebSocketMessage message(Object frame) {
-            return session.textMessage(write(frame));
+        /**
+         * Everything this handler writes goes out as the bytes of whole frames, through Reactor Netty's outbound
+         * rather than Spring's session, which takes one message per frame: a catch-up page is many frames in
+         * one buffer (see {@link EventFrames#webSocket(List)}). Netty's own frames (pongs to pings, the close)
+         * still pass its encoder; writes interleave only between whole frames.
+         */
+        private NettyOutbound outbound() {
+            NettyOutbound outbound = channel == null ? null : ChannelOperations.get(channel);
+            if (outbound == null) {
+                throw new IllegalStateException("/api/ws runs on Reactor Netty only");
+            }
+            return outbound;
+        }
+
+        private ByteBuf frame(Object frame) {
+            return Unpooled.wrappedBuffer(EventFrames.webSocket(write(frame)));
         }
 
         /** A required string field; anything else in its place is a bad frame. */
@@ -336,9 +365,9 @@ class ChatSocketHandler implements WebSocketHandler {
         return new Frames.Error("internal", "an internal error occurred");
     }
 
-    private String write(Object frame) {
+    private byte[] write(Object frame) {
         try {
-            return json.writeValueAsString(frame);
+            return json.writeValueAsBytes(frame);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,7 @@ package io.backchannel.gateway.ws;
 
 import io.backchannel.gateway.stream.DrainThreads;
 import io.micrometer.observation.ObservationPredicate;
+import io.netty.channel.Channel;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,7 +18,6 @@ import org.springframework.web.reactive.socket.server.support.WebSocketHandlerAd
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.server.WebsocketServerSpec;
 
 import java.util.Map;
@@ -25,6 +25,9 @@ import java.util.Map;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(WebSocketProperties.class)
 public class WebSocketConfiguration {
+
+    /** The session attribute under which a connection keeps its Netty channel, set at the upgrade. */
+    static final String CHANNEL = Channel.class.getName();
 
     /**
      * {@code /api/ws}, with the origin check on the upgrade done by Spring's CORS processing: a browser
@@ -59,8 +62,9 @@ public class WebSocketConfiguration {
     }
 
     /**
-     * The upgrade also hands the session its connection's event loop, where its subscriptions drain
-     * ({@link DrainThreads}); the session is the only place the handler can find it.
+     * The upgrade also hands the session its connection's Netty channel, where the handler writes its frames
+     * and its subscriptions drain ({@link DrainThreads}); the session is the only place the handler can find it.
+     * The handler writes frames as ready bytes, which per-message compression would have to rewrite: it stays off.
      */
     @Bean
     WebSocketService webSocketService(WebSocketProperties properties) {
@@ -68,9 +72,9 @@ public class WebSocketConfiguration {
                 () -> WebsocketServerSpec.builder().maxFramePayloadLength(properties.hardFrameBytes()))) {
             @Override
             public Mono<Void> handleRequest(ServerWebExchange exchange, WebSocketHandler handler) {
-                Scheduler drainOn = DrainThreads.of(exchange.getResponse());
+                Channel channel = DrainThreads.channelOf(exchange.getResponse());
                 return super.handleRequest(exchange, session -> {
-                    session.getAttributes().put(DrainThreads.ATTRIBUTE, drainOn);
+                    session.getAttributes().put(CHANNEL, channel);
                     return handler.handle(session);
                 });
             }
