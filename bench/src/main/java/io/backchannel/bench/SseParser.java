@@ -8,20 +8,28 @@ import java.util.Arrays;
 
 /**
  * An incremental {@code text/event-stream} parser: bytes in (in any chunking), one callback per
- * dispatched event ({@code id}, {@code event}, {@code data}); comment lines are counted and skipped.
+ * dispatched event ({@code id}, {@code event}, {@code data}); comment lines are counted and skipped. A
+ * line is read as bytes, and only its value becomes a string ({@code data} stays bytes): a storm is ten
+ * million events, and each string made of one is a copy.
  */
 final class SseParser {
 
     interface Handler {
-        void onEvent(String id, String event, String data);
+        /** {@code data} is valid only during the call. */
+        void onEvent(String id, String event, RawJson data);
     }
+
+    private static final byte[] ID = "id".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
 
     private final Handler handler;
     private byte[] line = new byte[256];
     private int length;
     private String id;
     private String event;
-    private StringBuilder data;
+    private byte[] data = new byte[256];
+    private int dataLength = -1;
     private long comments;
     private boolean lastWasCr;
 
@@ -69,40 +77,54 @@ final class SseParser {
             dispatch();
             return;
         }
-        String text = new String(line, 0, length, StandardCharsets.UTF_8);
-        length = 0;
-        if (text.charAt(0) == ':') {
+        if (line[0] == ':') {
             comments++;
-            return;
-        }
-        int colon = text.indexOf(':');
-        String field = colon < 0 ? text : text.substring(0, colon);
-        String value = colon < 0 ? "" : text.substring(colon + 1);
-        if (value.startsWith(" ")) {
-            value = value.substring(1);
-        }
-        switch (field) {
-            case "id" -> id = value;
-            case "event" -> event = value;
-            case "data" -> {
-                if (data == null) {
-                    data = new StringBuilder(value);
-                } else {
-                    data.append('\n').append(value);
-                }
+        } else {
+            int colon = 0;
+            while (colon < length && line[colon] != ':') {
+                colon++;
             }
-            default -> {
-                // retry and unknown fields are ignored
+            int value = Math.min(length, colon + 1);
+            if (value < length && line[value] == ' ') {
+                value++;
             }
+            if (fieldIs(ID, colon)) {
+                id = new String(line, value, length - value, StandardCharsets.UTF_8);
+            } else if (fieldIs(EVENT, colon)) {
+                event = new String(line, value, length - value, StandardCharsets.UTF_8);
+            } else if (fieldIs(DATA, colon)) {
+                appendData(value);
+            }
+            // retry and unknown fields are ignored
         }
+        length = 0;
+    }
+
+    private boolean fieldIs(byte[] name, int fieldLength) {
+        return Arrays.equals(line, 0, fieldLength, name, 0, name.length);
+    }
+
+    /** A second {@code data} line joins the first with a line break, as the spec says. */
+    private void appendData(int from) {
+        int count = length - from;
+        int separator = dataLength < 0 ? 0 : 1;
+        int at = Math.max(dataLength, 0);
+        if (at + separator + count > data.length) {
+            data = Arrays.copyOf(data, Math.max(data.length * 2, at + separator + count));
+        }
+        if (separator == 1) {
+            data[at++] = '\n';
+        }
+        System.arraycopy(line, from, data, at, count);
+        dataLength = at + count;
     }
 
     private void dispatch() {
-        if (data != null || event != null) {
-            handler.onEvent(id, event, data == null ? "" : data.toString());
+        if (dataLength >= 0 || event != null) {
+            handler.onEvent(id, event, new RawJson(data, 0, Math.max(dataLength, 0)));
         }
         event = null;
-        data = null;
+        dataLength = -1;
         // id persists per the spec (last event id), but each of our events carries one anyway
     }
 }

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class SseTransport implements StreamTransport {
 
+    private static final byte[] CLIENT_MSG_ID = RawJson.stringKey("clientMsgId");
+
     private final HttpClient http;
 
     SseTransport(String baseUrl) {
@@ -33,14 +35,14 @@ final class SseTransport implements StreamTransport {
                 return;
             }
             if ("resync".equals(event)) {
-                listener.onResync(Client.parse(data).path("afterSeq").asLong(-1));
+                listener.onResync(Client.parse(data.text()).path("afterSeq").asLong(-1));
                 return;
             }
             if (id == null || event == null) {
                 return;
             }
             long seq = Long.parseLong(id.trim());
-            listener.onEvent(seq, event, "message.posted".equals(event) ? StreamTransport.stringField(data, "clientMsgId") : null);
+            listener.onEvent(seq, "message.posted".equals(event) ? data.string(CLIENT_MSG_ID) : null);
         });
         Disposable subscription = http
                 .headers(h -> {

@@ -1,5 +1,6 @@
 package io.backchannel.bench;
 
+
 /**
  * How a subscriber follows one channel: SSE today, WebSocket when the server offers {@code /api/ws}.
  * A transport opens a connection that resumes after a seq and reports every event on its I/O thread.
@@ -21,7 +22,7 @@ interface StreamTransport {
         void onOpen();
 
         /** One channel event; {@code clientMsgId} is set for {@code message.posted}. */
-        void onEvent(long seq, String type, String clientMsgId);
+        void onEvent(long seq, String clientMsgId);
 
         /** The server gave up buffering for this subscriber; it should resume after {@code afterSeq}. */
         void onResync(long afterSeq);
@@ -58,36 +59,5 @@ interface StreamTransport {
                         .open(channelId, token, afterSeq, listener);
             }
         };
-    }
-
-    /**
-     * The string value of {@code field} in {@code json}, found by scanning rather than parsing: a client
-     * reads every event, and at a million events this is the bench's own largest cost. Sound for the
-     * server's JSON (compact, escaped): an escaped quote inside a value never matches {@code "field":"}.
-     */
-    static String stringField(String json, String field) {
-        String key = "\"" + field + "\":\"";
-        int at = json.indexOf(key);
-        if (at < 0) {
-            return null;
-        }
-        int from = at + key.length();
-        int to = json.indexOf('"', from);
-        return to < 0 ? null : json.substring(from, to);
-    }
-
-    /** The number value of {@code field} in {@code json} (see {@link #stringField}), or -1 if it has none. */
-    static long longField(String json, String field) {
-        String key = "\"" + field + "\":";
-        int at = json.indexOf(key);
-        if (at < 0) {
-            return -1;
-        }
-        int from = at + key.length();
-        int to = from;
-        while (to < json.length() && (Character.isDigit(json.charAt(to)) || json.charAt(to) == '-')) {
-            to++;
-        }
-        return to == from ? -1 : Long.parseLong(json, from, to, 10);
     }
 }

@@ -111,7 +111,7 @@ final class Subscriber implements StreamTransport.Listener {
     }
 
     @Override
-    public void onEvent(long seq, String type, String clientMsgId) {
+    public void onEvent(long seq, String clientMsgId) {
         long now = System.nanoTime();
         boolean fresh = tracker.onEvent(seq);
         if (fresh && clientMsgId != null && sink != null) {

@@ -1,11 +1,13 @@
 package io.backchannel.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,7 +22,10 @@ import java.util.function.Consumer;
 final class WsTransport implements StreamTransport {
 
     /** How the server starts an {@code event} frame; the event's own JSON follows. */
-    private static final String EVENT_FRAME = "{\"type\":\"event\",\"event\":";
+    private static final byte[] EVENT_FRAME = "{\"type\":\"event\",\"event\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] POSTED = "\"type\":\"message.posted\"".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SEQ = RawJson.numberKey("seq");
+    private static final byte[] CLIENT_MSG_ID = RawJson.stringKey("clientMsgId");
 
     private final HttpClient http;
 
@@ -46,26 +51,30 @@ final class WsTransport implements StreamTransport {
                 .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(1 << 20).build())
                 .uri("/api/ws?access_token=" + token)
                 .handle((in, out) -> {
-                    Consumer<String> onEvent = event -> {
+                    Consumer<RawJson> onEvent = event -> {
                         if (subscribed.compareAndSet(false, true)) {
                             listener.onOpen();
                         }
-                        String type = StreamTransport.stringField(event, "type");
-                        listener.onEvent(StreamTransport.longField(event, "seq"), type,
-                                "message.posted".equals(type) ? StreamTransport.stringField(event, "clientMsgId") : null);
+                        listener.onEvent(event.number(SEQ), event.contains(POSTED) ? event.string(CLIENT_MSG_ID) : null);
                     };
-                    Mono<Void> inbound = in.aggregateFrames(1 << 20).receive().asString().doOnNext(text -> {
+                    FrameBytes frames = new FrameBytes();
+                    Mono<Void> inbound = in.aggregateFrames(1 << 20).receive().doOnNext(content -> {
                         if (closed.get()) {
                             return;
                         }
-                        // Nearly every frame is an event: read those without a full parse (see stringField).
-                        if (text.startsWith(EVENT_FRAME)) {
-                            onEvent.accept(text.substring(EVENT_FRAME.length()));
+                        RawJson bytes = frames.read(content);
+                        // Nearly every frame is an event: read those as bytes, without a parse (see RawJson).
+                        if (bytes.startsWith(EVENT_FRAME)) {
+                            onEvent.accept(bytes.skip(EVENT_FRAME.length));
                             return;
                         }
+                        String text = bytes.text();
                         JsonNode frame = Client.parse(text);
                         switch (frame.path("type").asText()) {
-                            case "event" -> onEvent.accept(frame.path("event").toString());
+                            case "event" -> {
+                                byte[] event = frame.path("event").toString().getBytes(StandardCharsets.UTF_8);
+                                onEvent.accept(new RawJson(event, 0, event.length));
+                            }
                             case "hello" -> {
                                 // the subscribe frame is already on its way; an idle channel sends no event,
                                 // so the stream counts as open once the server has greeted us
@@ -105,6 +114,20 @@ final class WsTransport implements StreamTransport {
             closed.set(true);
             subscription.dispose();
         };
+    }
+
+    /** One connection's frames, copied into one array it reuses: they are read on its I/O thread, one at a time. */
+    private static final class FrameBytes {
+        private byte[] bytes = new byte[4096];
+
+        RawJson read(ByteBuf content) {
+            int length = content.readableBytes();
+            if (length > bytes.length) {
+                bytes = new byte[Math.max(length, bytes.length * 2)];
+            }
+            content.getBytes(content.readerIndex(), bytes, 0, length);
+            return new RawJson(bytes, 0, length);
+        }
     }
 
     /** Ends the stream from the client's side: the listener hears of it once, and the connection is dropped. */

@@ -83,19 +83,37 @@ class BookkeepingTest {
     @Test
     void sseParserHandlesSplitChunksCommentsAndCrLf() {
         List<String> seen = new ArrayList<>();
-        SseParser parser = new SseParser((id, event, data) -> seen.add(id + "|" + event + "|" + data));
+        SseParser parser = new SseParser((id, event, data) -> seen.add(id + "|" + event + "|" + data.text()));
         String stream = ":connected\n\nid:1\nevent:message.posted\ndata:{\"seq\":1,\"clientMsgId\":\"abc\"}\n\n"
-                + ": keepalive\r\n\r\nid: 2\r\nevent: member.joined\r\ndata: {\"seq\":2}\r\n\r\n";
+                + ": keepalive\r\n\r\nid: 2\r\nevent: member.joined\r\ndata: {\"seq\":2}\r\n\r\n"
+                + "id:3\nevent:two.lines\ndata:é\ndata:\n\n";
         byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < bytes.length; i += 7) { // arbitrary chunking
             parser.feed(Unpooled.wrappedBuffer(bytes, i, Math.min(7, bytes.length - i)));
         }
-        assertEquals(List.of("1|message.posted|{\"seq\":1,\"clientMsgId\":\"abc\"}", "2|member.joined|{\"seq\":2}"), seen);
+        assertEquals(List.of("1|message.posted|{\"seq\":1,\"clientMsgId\":\"abc\"}", "2|member.joined|{\"seq\":2}",
+                "3|two.lines|é\n"), seen);
         assertEquals(2, parser.comments());
-        assertEquals("abc", StreamTransport.stringField("{\"seq\":1,\"clientMsgId\":\"abc\"}", "clientMsgId"));
-        assertEquals(12, StreamTransport.longField("{\"type\":\"message.posted\",\"seq\":12,\"messageSeq\":3}", "seq"));
-        assertEquals(3, StreamTransport.longField("{\"seq\":12,\"messageSeq\":3}", "messageSeq"));
-        assertNull(StreamTransport.stringField("{\"text\":\"say \\\"clientMsgId\\\":\\\"x\"}", "clientMsgId"));
+    }
+
+    @Test
+    void fieldsAreFoundInTheServersJsonWithoutParsingIt() {
+        assertEquals("abc", json("{\"seq\":1,\"clientMsgId\":\"abc\"}").string(RawJson.stringKey("clientMsgId")));
+        assertEquals(12, json("{\"type\":\"message.posted\",\"seq\":12,\"messageSeq\":3}").number(RawJson.numberKey("seq")));
+        assertEquals(3, json("{\"seq\":12,\"messageSeq\":3}").number(RawJson.numberKey("messageSeq")));
+        assertEquals(-7, json("{\"afterSeq\":-7}").number(RawJson.numberKey("afterSeq")));
+        assertEquals(-1, json("{\"seq\":null}").number(RawJson.numberKey("seq")));
+        assertNull(json("{\"text\":\"say \\\"clientMsgId\\\":\\\"x\"}").string(RawJson.stringKey("clientMsgId")));
+        byte[] beyond = "{\"seq\":1}\"clientMsgId\":\"abc\"".getBytes(StandardCharsets.UTF_8);
+        assertNull(new RawJson(beyond, 0, 9).string(RawJson.stringKey("clientMsgId")), "nothing beyond its end is read");
+        assertTrue(json("{\"type\":\"event\",\"event\":{\"seq\":5}}").startsWith("{\"type\":\"event\",".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(5, json("{\"type\":\"event\",\"event\":{\"seq\":5}}").skip(24).number(RawJson.numberKey("seq")));
+    }
+
+    /** JSON as a client holds it: bytes in the middle of a larger array. */
+    private static RawJson json(String text) {
+        byte[] bytes = ("[[" + text + "]]").getBytes(StandardCharsets.UTF_8);
+        return new RawJson(bytes, 2, bytes.length - 2);
     }
 
     @Test
