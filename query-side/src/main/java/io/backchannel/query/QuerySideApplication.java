@@ -1,6 +1,5 @@
 package io.backchannel.query;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /** The query side on its own, for the distributed shape: projections into MongoDB, fed by Axon Server. */
@@ -8,8 +7,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class QuerySideApplication {
 
     public static void main(String[] args) {
-        System.setProperty("axoniq.update-checker.disabled", "true");
         System.setProperty("spring.config.name", "query-side");
-        SpringApplication.run(QuerySideApplication.class, args);
+        Startup.run(QuerySideApplication.class, args);
     }
 }

@@ -1,6 +1,6 @@
 package io.backchannel.standalone;
 
-import org.springframework.boot.SpringApplication;
+import io.backchannel.query.Startup;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.ComponentScan;
@@ -18,15 +18,6 @@ import org.springframework.context.annotation.FilterType;
 public class StandaloneApplication {
 
     public static void main(String[] args) {
-        System.setProperty("axoniq.update-checker.disabled", "true");
-        try {
-            SpringApplication.run(StandaloneApplication.class, args);
-        } catch (RuntimeException failedToStart) {
-            // Spring has reported why. Exit rather than linger: Spring Boot gives the synchronous and the
-            // reactive MongoDB client each a Netty event-loop group but shuts down only the last one, and its
-            // threads would keep a server that never started alive, to a supervisor indistinguishable from a
-            // slow start.
-            System.exit(1);
-        }
+        Startup.run(StandaloneApplication.class, args);
     }
 }
