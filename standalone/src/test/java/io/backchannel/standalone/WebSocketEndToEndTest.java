@@ -205,19 +205,14 @@ class WebSocketEndToEndTest {
         String team = api.createTeam(alice);
         api.joinTeam(bob, team);
 
-        try (WsClient aliceWs = WsClient.connect(baseUrl, alice.token())) {
-            aliceWs.next("hello");
-            aliceWs.send(Map.of("type", "ping", "id", "ready"));
-            aliceWs.next("pong");
+        try (WsClient aliceWs = connectedAndReady(alice)) {
             try (WsClient bobWs = WsClient.connect(baseUrl, bob.token())) {
                 bobWs.next("hello");
-                JsonNode online = aliceWs.next(frame -> frame.path("type").asText().equals("presence")
-                        && frame.path("userId").asText().equals(bob.userId()));
+                JsonNode online = aliceWs.next(frame -> isPresenceOf(frame, bob));
                 assertThat(online.path("teamId").asText()).isEqualTo(team);
                 assertThat(online.path("presence").asText()).isEqualTo("online");
             }
-            JsonNode away = aliceWs.next(frame -> frame.path("type").asText().equals("presence")
-                    && frame.path("userId").asText().equals(bob.userId()));
+            JsonNode away = aliceWs.next(frame -> isPresenceOf(frame, bob));
             assertThat(away.path("presence").asText()).isEqualTo("away");
         }
     }
@@ -226,13 +221,9 @@ class WebSocketEndToEndTest {
     void aClientThatReconnectsWithinThePresenceGraceIsNotToldToOthersAsGoneAndBack() {
         User alice = api.signUp("alice");
         User bob = api.signUp("bob");
-        String team = api.createTeam(alice);
-        api.joinTeam(bob, team);
+        api.joinTeam(bob, api.createTeam(alice));
 
-        try (WsClient aliceWs = WsClient.connect(baseUrl, alice.token())) {
-            aliceWs.next("hello");
-            aliceWs.send(Map.of("type", "ping", "id", "ready"));
-            aliceWs.next("pong");
+        try (WsClient aliceWs = connectedAndReady(alice)) {
             try (WsClient bobWs = WsClient.connect(baseUrl, bob.token())) {
                 bobWs.next("hello");
             }
@@ -245,6 +236,15 @@ class WebSocketEndToEndTest {
             JsonNode away = aliceWs.next(frame -> isPresenceOf(frame, bob));
             assertThat(away.path("presence").asText()).as("once gone for longer than the grace").isEqualTo("away");
         }
+    }
+
+    /** A connection the server has greeted and answered a ping on: whatever happens from now on, it hears. */
+    private WsClient connectedAndReady(User user) {
+        WsClient ws = WsClient.connect(baseUrl, user.token());
+        ws.next("hello");
+        ws.send(Map.of("type", "ping", "id", "ready"));
+        ws.next("pong");
+        return ws;
     }
 
     private static boolean isPresenceOf(JsonNode frame, User user) {

@@ -85,12 +85,7 @@ class PresenceTest {
 
     @Test
     void aUserWhoseLastStreamClosedIsOnlineUntilTheGraceRunsOutThenAway() {
-        List<Presence.Change> heard = new ArrayList<>();
-        presence.changes(Duration.ofMillis(1)).subscribe(heard::add);
-        presence.opened("ann");
-        pass(Duration.ofSeconds(1));
-        heard.clear();
-        clearInvocations(signals);
+        List<Presence.Change> heard = annOnlineThenHeard();
 
         presence.closed("ann");
         pass(GRACE.minusMillis(1));
@@ -111,12 +106,7 @@ class PresenceTest {
 
     @Test
     void aUserWhoComesBackWithinTheGraceIsNeverToldAsGone() {
-        List<Presence.Change> heard = new ArrayList<>();
-        presence.changes(Duration.ofMillis(1)).subscribe(heard::add);
-        presence.opened("ann");
-        pass(Duration.ofSeconds(1));
-        heard.clear();
-        clearInvocations(signals);
+        List<Presence.Change> heard = annOnlineThenHeard();
 
         presence.closed("ann");
         pass(GRACE.minusSeconds(1));
@@ -126,6 +116,17 @@ class PresenceTest {
         assertThat(presence.of("ann")).isEqualTo(Presence.ONLINE);
         assertThat(heard).isEmpty();
         verify(signals, never()).publish(argThat(signal -> signal.kind() == Signal.Kind.PRESENCE));
+    }
+
+    /** Ann online, and told so; then every change a listener hears, and no signal published so far. */
+    private List<Presence.Change> annOnlineThenHeard() {
+        List<Presence.Change> heard = new ArrayList<>();
+        presence.changes(Duration.ofMillis(1)).subscribe(heard::add);
+        presence.opened("ann");
+        pass(Duration.ofSeconds(1));
+        heard.clear();
+        clearInvocations(signals);
+        return heard;
     }
 
     @Test
