@@ -1,7 +1,5 @@
 package io.backchannel.gateway.sse;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.gateway.metrics.GatewayMetrics;
 import io.backchannel.gateway.security.Caller;
@@ -16,7 +14,6 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -40,15 +37,13 @@ class EventStreams {
     private static final byte[] END = new byte[0];
 
     private final StreamProperties properties;
-    private final ObjectMapper json;
     private final GatewayMetrics metrics;
     private final Presence presence;
     private final EventFrames eventFrames;
 
-    EventStreams(StreamProperties properties, ObjectMapper json, GatewayMetrics metrics, Presence presence,
+    EventStreams(StreamProperties properties, GatewayMetrics metrics, Presence presence,
                  EventFrames eventFrames) {
         this.properties = properties;
-        this.json = json;
         this.metrics = metrics;
         this.presence = presence;
         this.eventFrames = eventFrames;
@@ -76,8 +71,8 @@ class EventStreams {
         Flux<byte[]> frames = runs
                 .doOnNext(run -> metrics.delivered(connectedAt, run))
                 .concatMapIterable(framesOf, ChannelStreams.ONE_RUN)
-                .onErrorResume(SlowConsumerException.class, slow -> Mono.just(EventFrames.sse("resync", write(Map.of(
-                        "type", "resync", "channelId", slow.channelId(), "afterSeq", slow.afterSeq())))));
+                .onErrorResume(SlowConsumerException.class, slow -> Mono.just(eventFrames.sse("resync", Map.of(
+                        "type", "resync", "channelId", slow.channelId(), "afterSeq", slow.afterSeq()))));
         // The keepalives end with the events: at END, which only the events' end puts in. Cheaper per event
         // than sharing the events with a second subscriber that watches for their end.
         return Flux.merge(
@@ -94,13 +89,5 @@ class EventStreams {
                     metrics.streamClosed(TRANSPORT);
                     presence.closed(caller.userId());
                 });
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

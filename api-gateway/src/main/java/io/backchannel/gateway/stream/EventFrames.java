@@ -79,11 +79,21 @@ public class EventFrames {
         return withId;
     }
 
+    /** An SSE frame of the server's own (a {@code resync}, say), without an {@code id}: {@code data} as its JSON. */
+    public byte[] sse(String event, Object data) {
+        return sse(event, new String(json(data), UTF_8));
+    }
+
+    /** A WebSocket frame of the server's own (a {@code hello}, an {@code ack}...): {@code frame} as its JSON. */
+    public byte[] webSocket(Object frame) {
+        return webSocket(json(frame));
+    }
+
     /**
      * An SSE frame without an {@code id}: {@code event} and one {@code data} line. JSON never holds a raw
      * line break (it escapes them), so {@code json} is always one line.
      */
-    public static byte[] sse(String event, String json) {
+    private static byte[] sse(String event, String json) {
         return ("event:" + event + "\ndata:" + json + "\n\n").getBytes(UTF_8);
     }
 
@@ -91,7 +101,7 @@ public class EventFrames {
      * A whole WebSocket text frame as a server sends it (RFC 6455, section 5.2): final, unmasked, with the
      * shortest length that fits. A server's frames carry no mask, so the bytes are the same for every client.
      */
-    public static byte[] webSocket(byte[] utf8Text) {
+    static byte[] webSocket(byte[] utf8Text) {
         int length = utf8Text.length;
         int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
         ByteBuffer frame = ByteBuffer.allocate(header + length).put((byte) FINAL_TEXT_FRAME);
@@ -110,11 +120,15 @@ public class EventFrames {
     }
 
     private Encoded encode(ChannelEvent event) {
+        String eventJson = new String(json(event), UTF_8);
+        byte[] sse = sse(event.type(), eventJson);
+        return new Encoded(sse, withId(sse, Long.toString(event.seq())),
+                webSocket(("{\"type\":\"event\",\"event\":" + eventJson + "}").getBytes(UTF_8)));
+    }
+
+    private byte[] json(Object value) {
         try {
-            String eventJson = json.writeValueAsString(event);
-            byte[] sse = sse(event.type(), eventJson);
-            return new Encoded(sse, withId(sse, Long.toString(event.seq())),
-                    webSocket(("{\"type\":\"event\",\"event\":" + eventJson + "}").getBytes(UTF_8)));
+            return json.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -41,7 +41,6 @@ import reactor.netty.NettyOutbound;
 import reactor.netty.channel.ChannelOperations;
 import reactor.util.concurrent.Queues;
 
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -141,6 +140,10 @@ class ChatSocketHandler implements WebSocketHandler {
         }
 
         Mono<Void> run() {
+            NettyOutbound outbound = outbound();
+            if (outbound == null) {
+                return Mono.empty(); // gone before it started: nothing to serve, nothing to count
+            }
             metrics.streamOpened(TRANSPORT);
             presence.opened(caller.userId());
             reply(new Frames.Hello(caller.userId()));
@@ -157,7 +160,7 @@ class ChatSocketHandler implements WebSocketHandler {
             axon.query(new FetchUserTeamsQuery(caller.userId()), TeamIds.class)
                     .subscribe(ids -> teamIds = ids.teamIds(), error -> log.debug("teams of {} unknown", caller.userId()));
 
-            Mono<Void> sending = outbound().sendObject(Flux.merge(control.asFlux().map(this::frame),
+            Mono<Void> sending = outbound.sendObject(Flux.merge(control.asFlux().map(this::frame),
                     channelFrames.asFlux().flatMap(frames -> frames, Integer.MAX_VALUE, RUNS_AHEAD))).then();
             Mono<Void> receiving = session.receive()
                     .filter(message -> message.getType() == WebSocketMessage.Type.TEXT)
@@ -317,21 +320,17 @@ class ChatSocketHandler implements WebSocketHandler {
         }
 
         /**
-         * Everything this handler writes goes out as the bytes of whole frames, through Reactor Netty's outbound
-         * rather than Spring's session, which takes one message per frame: a catch-up page is many frames in
-         * one buffer (see {@link EventFrames#webSocket(List)}). Netty's own frames (pongs to pings, the close)
-         * still pass its encoder; writes interleave only between whole frames.
+         * Where everything this handler writes goes, as the bytes of whole frames: Reactor Netty's outbound rather
+         * than Spring's session, which takes one message per frame, where a catch-up page is many frames in one
+         * buffer (see {@link EventFrames#webSocket(List)}). Netty's own frames (pongs to pings, the close) still
+         * pass its encoder; writes interleave only between whole frames. Null once the connection is gone.
          */
         private NettyOutbound outbound() {
-            NettyOutbound outbound = channel == null ? null : ChannelOperations.get(channel);
-            if (outbound == null) {
-                throw new IllegalStateException("/api/ws runs on Reactor Netty only");
-            }
-            return outbound;
+            return channel == null ? null : ChannelOperations.get(channel);
         }
 
         private ByteBuf frame(Object frame) {
-            return Unpooled.wrappedBuffer(EventFrames.webSocket(write(frame)));
+            return Unpooled.wrappedBuffer(eventFrames.webSocket(frame));
         }
 
         /** A required string field; anything else in its place is a bad frame. */
@@ -363,13 +362,5 @@ class ChatSocketHandler implements WebSocketHandler {
         }
         log.warn("unexpected error handling a frame", error);
         return new Frames.Error("internal", "an internal error occurred");
-    }
-
-    private byte[] write(Object frame) {
-        try {
-            return json.writeValueAsBytes(frame);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
