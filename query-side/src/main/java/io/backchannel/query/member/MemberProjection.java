@@ -13,9 +13,8 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
-import org.springframework.data.domain.Sort;
-import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.data.domain.Sort;
 import org.axonframework.queryhandling.QueryHandler;
 import io.backchannel.api.team.FetchMembersQuery;
 import io.backchannel.api.team.FetchUserTeamsQuery;
@@ -32,9 +31,11 @@ import static io.backchannel.query.Projections.byId;
 import static io.backchannel.query.Projections.pairId;
 
 /**
- * Users, teams and who belongs to which team. Owns the {@code users}, {@code teams} and
- * {@code team_members} collections. Every write is an upsert by key or guarded by the team's event
- * sequence number, so a redelivered event changes nothing.
+ * Users, teams and who belongs to which team, both ways: a team's members ({@code team_members}, one document per
+ * membership) and a user's teams ({@code user_teams}, one document per user). Owns the {@code users},
+ * {@code teams}, {@code team_members} and {@code user_teams} collections, and {@code member_migrations}. Every
+ * write is an upsert by key, a set addition or guarded by the team's event sequence number, so a redelivered
+ * event changes nothing.
  */
 @Component
 @ProcessingGroup(Projections.GROUP)
@@ -43,6 +44,10 @@ public class MemberProjection implements SmartInitializingSingleton {
     static final String USERS = "users";
     static final String TEAMS = "teams";
     static final String TEAM_MEMBERS = "team_members";
+    static final String USER_TEAMS = "user_teams";
+    /** What was done once to a store written before a collection existed, so that it is done once. */
+    static final String MIGRATIONS = "member_migrations";
+    private static final String USER_TEAMS_FILLED = "user_teams filled from team_members";
 
     private final ReactiveMongoTemplate mongo;
 
@@ -51,17 +56,23 @@ public class MemberProjection implements SmartInitializingSingleton {
     }
 
     /**
-     * "Which teams is this user in" is asked by every WebSocket connection as it opens; without an index on
-     * {@code userId} MongoDB answers it by reading every membership of every team. ("Who is in this team" is
-     * a range of {@code _id}s, see {@link #membersOf}.)
+     * "Which teams is this user in" is asked by every WebSocket connection as it opens, and answered by one
+     * document per user. A store written before that document existed has it filled from the memberships
+     * once, before the processor starts: after that the events keep it. (Without it, the embedded MongoDB
+     * answered by reading every membership of every team, for every connection.)
      */
     @Override
     public void afterSingletonsInstantiated() {
-        declareIndexes().subscribe();
+        fillUserTeams().block(Projections.WRITE_TIMEOUT.multipliedBy(10));
     }
 
-    Mono<Void> declareIndexes() {
-        return Projections.declareIndex(mongo, TEAM_MEMBERS, new Index().on("userId", Sort.Direction.ASC));
+    Mono<Void> fillUserTeams() {
+        return mongo.exists(byId(USER_TEAMS_FILLED), MIGRATIONS).flatMap(filled -> filled ? Mono.empty()
+                : mongo.find(new Query(), Document.class, TEAM_MEMBERS)
+                        .concatMap(member -> mongo.upsert(byId(member.getString("userId")),
+                                new Update().addToSet("teamIds", member.getString("teamId")), USER_TEAMS))
+                        .then(mongo.save(new Document("_id", USER_TEAMS_FILLED), MIGRATIONS)))
+                .then();
     }
 
     @EventHandler
@@ -81,6 +92,8 @@ public class MemberProjection implements SmartInitializingSingleton {
     void on(MemberJoinedTeamEvent event, @SequenceNumber long seq) {
         EventWrites.save(mongo, TEAM_MEMBERS, new Document("_id", pairId(event.teamId(), event.userId()))
                 .append("teamId", event.teamId()).append("userId", event.userId()).append("ts", event.ts().toString()));
+        EventWrites.submit(mongo, USER_TEAMS, bulk -> bulk.upsert(byId(event.userId()),
+                new Update().addToSet("teamIds", event.teamId())));
         EventWrites.submit(mongo, TEAMS, bulk -> bulk.updateOne(
                 Query.query(Criteria.where("_id").is(event.teamId()).and("appliedSeq").lt(seq)),
                 new Update().set("appliedSeq", seq).inc("memberCount", 1L)));
@@ -113,10 +126,9 @@ public class MemberProjection implements SmartInitializingSingleton {
 
     @QueryHandler
     CompletableFuture<TeamIds> handle(FetchUserTeamsQuery query) {
-        return mongo.find(Query.query(Criteria.where("userId").is(query.userId())), Document.class, TEAM_MEMBERS)
-                .map(member -> member.getString("teamId"))
-                .collectList()
-                .map(TeamIds::new)
+        return mongo.findOne(byId(query.userId()), Document.class, USER_TEAMS)
+                .map(teams -> new TeamIds(teams.getList("teamIds", String.class)))
+                .defaultIfEmpty(new TeamIds(List.of()))
                 .toFuture();
     }
 
