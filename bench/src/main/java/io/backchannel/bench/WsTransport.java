@@ -42,7 +42,6 @@ final class WsTransport implements StreamTransport {
     @Override
     public Connection open(String channelId, String token, long afterSeq, Listener listener) {
         AtomicBoolean closed = new AtomicBoolean();
-        AtomicBoolean subscribed = new AtomicBoolean();
         AtomicReference<Disposable> self = new AtomicReference<>();
         // channelId null: a bare connection (hello only), as an idle client before it subscribes
         String subscribe = channelId == null ? null
@@ -51,12 +50,8 @@ final class WsTransport implements StreamTransport {
                 .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(1 << 20).build())
                 .uri("/api/ws?access_token=" + token)
                 .handle((in, out) -> {
-                    Consumer<RawJson> onEvent = event -> {
-                        if (subscribed.compareAndSet(false, true)) {
-                            listener.onOpen();
-                        }
-                        listener.onEvent(event.number(SEQ), event.contains(POSTED) ? event.string(CLIENT_MSG_ID) : null);
-                    };
+                    Consumer<RawJson> onEvent = event -> listener.onEvent(event.number(SEQ),
+                            event.contains(POSTED) ? event.string(CLIENT_MSG_ID) : null);
                     FrameBytes frames = new FrameBytes();
                     Mono<Void> inbound = in.aggregateFrames(1 << 20).receive().doOnNext(content -> {
                         if (closed.get()) {
@@ -75,13 +70,9 @@ final class WsTransport implements StreamTransport {
                                 byte[] event = frame.path("event").toString().getBytes(StandardCharsets.UTF_8);
                                 onEvent.accept(new RawJson(event, 0, event.length));
                             }
-                            case "hello" -> {
-                                // the subscribe frame is already on its way; an idle channel sends no event,
-                                // so the stream counts as open once the server has greeted us
-                                if (subscribed.compareAndSet(false, true)) {
-                                    listener.onOpen();
-                                }
-                            }
+                            // the server greets every connection first (API.md), and the subscribe frame is already on
+                            // its way; an idle channel sends no event, so the stream counts as open from here
+                            case "hello" -> listener.onOpen();
                             case "resync" -> {
                                 // the subscription is over (the connection is not): end it, so the listener
                                 // resumes from the last seq it was given, as an SSE client does
