@@ -9,6 +9,8 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.bson.Document;
+import org.springframework.data.mongodb.core.BulkOperations;
+import org.springframework.data.mongodb.core.ReactiveBulkOperations;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -48,6 +50,8 @@ public class MemberProjection implements SmartInitializingSingleton {
     /** What was done once to a store written before a collection existed, so that it is done once. */
     static final String MIGRATIONS = "member_migrations";
     private static final String USER_TEAMS_FILLED = "user_teams filled from team_members";
+    /** Memberships a bulk write of the fill takes: a round trip per thousand, not per membership. */
+    private static final int FILL_BULK = 1_000;
 
     private final ReactiveMongoTemplate mongo;
 
@@ -69,8 +73,13 @@ public class MemberProjection implements SmartInitializingSingleton {
     Mono<Void> fillUserTeams() {
         return mongo.exists(byId(USER_TEAMS_FILLED), MIGRATIONS).flatMap(filled -> filled ? Mono.empty()
                 : mongo.find(new Query(), Document.class, TEAM_MEMBERS)
-                        .concatMap(member -> mongo.upsert(byId(member.getString("userId")),
-                                new Update().addToSet("teamIds", member.getString("teamId")), USER_TEAMS))
+                        .buffer(FILL_BULK)
+                        .concatMap(memberships -> {
+                            ReactiveBulkOperations bulk = mongo.bulkOps(BulkOperations.BulkMode.ORDERED, USER_TEAMS);
+                            memberships.forEach(member -> bulk.upsert(byId(member.getString("userId")),
+                                    new Update().addToSet("teamIds", member.getString("teamId"))));
+                            return bulk.execute();
+                        })
                         .then(mongo.save(new Document("_id", USER_TEAMS_FILLED), MIGRATIONS)))
                 .then();
     }

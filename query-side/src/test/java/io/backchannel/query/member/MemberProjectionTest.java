@@ -157,10 +157,16 @@ class MemberProjectionTest {
         mongo.template().dropCollection(MemberProjection.USER_TEAMS).block(MongoFixture.TIMEOUT);
         assertThat(members.handle(new FetchUserTeamsQuery("u1")).get().teamIds()).as("as an old store answered").isEmpty();
 
+        for (int i = 0; i < 1_200; i++) { // more than one bulk of the fill
+            members.on(teamJoined("t" + (3 + i), "u3"), 1);
+        }
+        mongo.template().dropCollection(MemberProjection.USER_TEAMS).block(MongoFixture.TIMEOUT);
+
         members.fillUserTeams().block(MongoFixture.TIMEOUT);
 
         assertThat(members.handle(new FetchUserTeamsQuery("u1")).get().teamIds()).containsExactlyInAnyOrder(TEAM, "t2");
         assertThat(members.handle(new FetchUserTeamsQuery("u2")).get().teamIds()).containsExactly("t2");
+        assertThat(members.handle(new FetchUserTeamsQuery("u3")).get().teamIds()).hasSize(1_200);
 
         mongo.template().dropCollection(MemberProjection.USER_TEAMS).block(MongoFixture.TIMEOUT);
         members.fillUserTeams().block(MongoFixture.TIMEOUT);
