@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class SseTransport implements StreamTransport {
 
-    private static final byte[] CLIENT_MSG_ID = RawJson.stringKey("clientMsgId");
 
     private final HttpClient http;
 
@@ -42,7 +41,7 @@ final class SseTransport implements StreamTransport {
                 return;
             }
             long seq = Long.parseLong(id.trim());
-            listener.onEvent(seq, "message.posted".equals(event) ? data.string(CLIENT_MSG_ID) : null);
+            listener.onEvent(seq, data);
         });
         Disposable subscription = http
                 .headers(h -> {

@@ -21,8 +21,8 @@ interface StreamTransport {
         /** The stream is established (SSE: 200 and headers; WebSocket: subscribed). */
         void onOpen();
 
-        /** One channel event; {@code clientMsgId} is set for {@code message.posted}. */
-        void onEvent(long seq, String clientMsgId);
+        /** One channel event: its seq, and its JSON, which is valid only during the call. */
+        void onEvent(long seq, RawJson event);
 
         /** The server gave up buffering for this subscriber; it should resume after {@code afterSeq}. */
         void onResync(long afterSeq);

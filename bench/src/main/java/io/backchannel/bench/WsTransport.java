@@ -23,9 +23,7 @@ final class WsTransport implements StreamTransport {
 
     /** How the server starts an {@code event} frame; the event's own JSON follows. */
     private static final byte[] EVENT_FRAME = "{\"type\":\"event\",\"event\":".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] POSTED = "\"type\":\"message.posted\"".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SEQ = RawJson.numberKey("seq");
-    private static final byte[] CLIENT_MSG_ID = RawJson.stringKey("clientMsgId");
 
     private final HttpClient http;
 
@@ -50,8 +48,7 @@ final class WsTransport implements StreamTransport {
                 .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(1 << 20).build())
                 .uri("/api/ws?access_token=" + token)
                 .handle((in, out) -> {
-                    Consumer<RawJson> onEvent = event -> listener.onEvent(event.number(SEQ),
-                            event.contains(POSTED) ? event.string(CLIENT_MSG_ID) : null);
+                    Consumer<RawJson> onEvent = event -> listener.onEvent(event.number(SEQ), event);
                     FrameBytes frames = new FrameBytes();
                     Mono<Void> inbound = in.aggregateFrames(1 << 20).receive().doOnNext(content -> {
                         if (closed.get()) {
