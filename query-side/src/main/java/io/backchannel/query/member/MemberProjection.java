@@ -76,12 +76,17 @@ public class MemberProjection implements SmartInitializingSingleton {
                         .buffer(FILL_BULK)
                         .concatMap(memberships -> {
                             ReactiveBulkOperations bulk = mongo.bulkOps(BulkOperations.BulkMode.ORDERED, USER_TEAMS);
-                            memberships.forEach(member -> bulk.upsert(byId(member.getString("userId")),
-                                    new Update().addToSet("teamIds", member.getString("teamId"))));
+                            memberships.forEach(member -> addUserTeam(bulk, member.getString("userId"),
+                                    member.getString("teamId")));
                             return bulk.execute();
                         })
                         .then(mongo.save(new Document("_id", USER_TEAMS_FILLED), MIGRATIONS)))
                 .then();
+    }
+
+    /** Adds a team to a user's teams: a set, so a membership told twice is one. */
+    private static void addUserTeam(ReactiveBulkOperations bulk, String userId, String teamId) {
+        bulk.upsert(byId(userId), new Update().addToSet("teamIds", teamId));
     }
 
     @EventHandler
@@ -101,8 +106,7 @@ public class MemberProjection implements SmartInitializingSingleton {
     void on(MemberJoinedTeamEvent event, @SequenceNumber long seq) {
         EventWrites.save(mongo, TEAM_MEMBERS, new Document("_id", pairId(event.teamId(), event.userId()))
                 .append("teamId", event.teamId()).append("userId", event.userId()).append("ts", event.ts().toString()));
-        EventWrites.submit(mongo, USER_TEAMS, bulk -> bulk.upsert(byId(event.userId()),
-                new Update().addToSet("teamIds", event.teamId())));
+        EventWrites.submit(mongo, USER_TEAMS, bulk -> addUserTeam(bulk, event.userId(), event.teamId()));
         EventWrites.submit(mongo, TEAMS, bulk -> bulk.updateOne(
                 Query.query(Criteria.where("_id").is(event.teamId()).and("appliedSeq").lt(seq)),
                 new Update().set("appliedSeq", seq).inc("memberCount", 1L)));
