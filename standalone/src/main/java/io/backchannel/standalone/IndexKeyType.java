@@ -15,6 +15,9 @@ import org.h2.mvstore.type.ObjectDataType;
  */
 final class IndexKeyType extends ObjectDataType {
 
+    /** The kind of any value not named below: a sub-document, a date. */
+    private static final int OTHER = 6;
+
     @Override
     public int compare(Object a, Object b) {
         KeyValue left = (KeyValue) a;
@@ -29,30 +32,18 @@ final class IndexKeyType extends ObjectDataType {
         return Integer.compare(left.size(), right.size());
     }
 
+    @SuppressWarnings("unchecked")
     private int compareValues(Object a, Object b) {
         if (a == b) {
             return 0;
         }
-        int kinds = Integer.compare(kind(a), kind(b));
+        int kind = kind(a);
+        int kinds = Integer.compare(kind, kind(b));
         if (kinds != 0) {
             return kinds;
         }
-        if (a instanceof String text) {
-            return text.compareTo((String) b);
-        }
-        if (a instanceof Long number) {
-            return number.compareTo((Long) b);
-        }
-        if (a instanceof Integer number) {
-            return number.compareTo((Integer) b);
-        }
-        if (a instanceof Double number) {
-            return number.compareTo((Double) b);
-        }
-        if (a instanceof Boolean flag) {
-            return flag.compareTo((Boolean) b);
-        }
-        return super.compare(a, b);
+        // Of one kind, and not null (two nulls are the same): each of the named kinds compares to its own.
+        return kind == OTHER ? super.compare(a, b) : ((Comparable<Object>) a).compareTo(b);
     }
 
     /** Distinct kinds never compare equal, just as their serialised forms never were: {@code 1} is not {@code 1L}. */
@@ -75,6 +66,6 @@ final class IndexKeyType extends ObjectDataType {
         if (value instanceof String) {
             return 5;
         }
-        return 6;
+        return OTHER;
     }
 }
