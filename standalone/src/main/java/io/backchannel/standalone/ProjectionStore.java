@@ -34,9 +34,15 @@ final class ProjectionStore extends H2Backend {
         super(withIndexKeysByValue(store));
     }
 
-    /** The store in {@code file}, which commits only when told to (see {@link EmbeddedStores}). */
+    /**
+     * The store in {@code file}, which commits only when told to (see {@link EmbeddedStores}). H2's
+     * {@code autoCommitDisabled()} only stops its timer: without a zero buffer size the store still wrote itself
+     * from inside a write whenever 19 MB of changes were unsaved, which under send load was several times a
+     * second, in the middle of batches and between a document and its index entries.
+     */
     static ProjectionStore open(Path file) {
-        return new ProjectionStore(new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open());
+        return new ProjectionStore(new MVStore.Builder().fileName(file.toString())
+                .autoCommitDisabled().autoCommitBufferSize(0).open());
     }
 
     @Override
