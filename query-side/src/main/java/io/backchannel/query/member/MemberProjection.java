@@ -52,6 +52,8 @@ public class MemberProjection implements SmartInitializingSingleton {
     private static final String USER_TEAMS_FILLED = "user_teams filled from team_members";
     /** Memberships a bulk write of the fill takes: a round trip per thousand, not per membership. */
     private static final int FILL_BULK = 1_000;
+    /** An index on {@code team_members.userId} that stores from before {@code user_teams} may hold (MongoDB's name). */
+    static final String RETIRED_USER_ID_INDEX = "userId_1";
 
     private final ReactiveMongoTemplate mongo;
 
@@ -67,7 +69,16 @@ public class MemberProjection implements SmartInitializingSingleton {
      */
     @Override
     public void afterSingletonsInstantiated() {
-        fillUserTeams().block(Projections.WRITE_TIMEOUT.multipliedBy(10));
+        fillUserTeams().then(dropRetiredIndex()).block(Projections.WRITE_TIMEOUT.multipliedBy(10));
+    }
+
+    /**
+     * Nothing reads the {@code userId} index of the memberships since {@code user_teams} answers "which teams is
+     * this user in", but a MongoDB would keep updating it with every membership. Dropped at every start, which
+     * is one round trip, so a store gets rid of it whenever it was made; a store without it has nothing to drop.
+     */
+    Mono<Void> dropRetiredIndex() {
+        return mongo.indexOps(TEAM_MEMBERS).dropIndex(RETIRED_USER_ID_INDEX).onErrorResume(absent -> Mono.empty());
     }
 
     Mono<Void> fillUserTeams() {

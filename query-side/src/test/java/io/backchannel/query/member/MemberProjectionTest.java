@@ -9,7 +9,10 @@ import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.index.IndexField;
+import org.springframework.data.mongodb.core.index.ReactiveIndexOperations;
 
 import java.util.List;
 
@@ -172,6 +175,25 @@ class MemberProjectionTest {
         members.fillUserTeams().block(MongoFixture.TIMEOUT);
         assertThat(members.handle(new FetchUserTeamsQuery("u1")).get().teamIds())
                 .as("filled once: after that the events keep it").isEmpty();
+    }
+
+    @Test
+    void theMembershipsIndexThatNothingReadsIsDroppedAndItsAbsenceIsFine() {
+        teamOf(TEAM, "u1");
+        ReactiveIndexOperations memberIndexes = mongo.template().indexOps(MemberProjection.TEAM_MEMBERS);
+        memberIndexes.ensureIndex(new Index().on("userId", Sort.Direction.ASC)).block(MongoFixture.TIMEOUT);
+        assertThat(indexedFields(memberIndexes)).as("as an older store has it").contains(List.of("userId"));
+
+        members.dropRetiredIndex().block(MongoFixture.TIMEOUT);
+        members.dropRetiredIndex().block(MongoFixture.TIMEOUT);
+
+        assertThat(indexedFields(memberIndexes)).containsExactly(List.of("_id"));
+        assertThat(members.isTeamMember(TEAM, "u1").block(MongoFixture.TIMEOUT)).isTrue();
+    }
+
+    private static List<List<String>> indexedFields(ReactiveIndexOperations indexes) {
+        return indexes.getIndexInfo().map(index -> index.getIndexFields().stream().map(IndexField::getKey).toList())
+                .collectList().block(MongoFixture.TIMEOUT);
     }
 
     @Test
