@@ -1,5 +1,10 @@
 package io.backchannel.bench;
 
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -77,22 +82,32 @@ final class Ctx {
         return Math.round(v * 100) / 100.0;
     }
 
-    /**
-     * Runs {@code measured} under a JFR recording of the server if {@code --jfr} is on and the server
-     * is ours, then summarises the hot methods into the report.
-     */
+    /** {@link #profiled(String, Report, Duration, Supplier)} with the window open from the start. */
     <T> T profiled(String name, Report report, Supplier<T> measured) {
-        ServerMetrics metrics = new ServerMetrics(client);
-        metrics.start();
-        lastMetrics = metrics;
-        Map<String, Object[]> threadsBefore = server == null ? null : ThreadCpu.snapshot(server.pid());
-        long t0 = System.nanoTime();
+        return profiled(name, report, Duration.ZERO, measured);
+    }
+
+    /**
+     * Runs {@code run} and measures a window of it: the server's timers, heap and projection lag, its CPU per
+     * thread, and the profilers asked for ({@code --jfr}, {@code --async-profiler}). The window opens once
+     * {@code warmup} has passed and closes when {@code run} returns, so a scenario whose load warms up the
+     * server before it is measured reports the measured part only.
+     */
+    <T> T profiled(String name, Report report, Duration warmup, Supplier<T> run) {
+        lastMetrics = null;
+        lastThreadCpu = null;
+        Window window = new Window(name);
+        Disposable opening = Disposables.single();
+        if (warmup.isZero()) {
+            window.open();
+        } else {
+            opening = Mono.delay(warmup, Schedulers.boundedElastic()).subscribe(tick -> window.open());
+        }
         try {
-            return recorded(name, report, measured);
+            return run.get();
         } finally {
-            metrics.stop();
-            lastThreadCpu = threadsBefore == null ? null
-                    : ThreadCpu.diff(threadsBefore, ThreadCpu.snapshot(server.pid()), System.nanoTime() - t0);
+            opening.dispose();
+            window.close(report);
         }
     }
 
@@ -115,19 +130,42 @@ final class Ctx {
         }
     }
 
-    private <T> T recorded(String name, Report report, Supplier<T> measured) {
-        boolean jfr = options.bool("jfr") && server != null;
-        Optional<AsyncProfiler.Mode> asyncProfiler = server == null ? Optional.empty()
+    /** What is measured of one window, from its opening to its close; a window that never opened reports nothing. */
+    private final class Window {
+
+        private final String name;
+        private final boolean jfr = options.bool("jfr") && server != null;
+        private final Optional<AsyncProfiler.Mode> asyncProfiler = server == null ? Optional.empty()
                 : AsyncProfiler.Mode.of(options.string("async-profiler"));
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        String recording = "bench-" + name;
-        if (jfr) {
-            Jfr.start(server.pid(), recording);
+        private String stamp;
+        private ServerMetrics metrics;
+        private Map<String, Object[]> threadsBefore;
+        private long openedAt;
+
+        Window(String name) {
+            this.name = name;
         }
-        asyncProfiler.ifPresent(mode -> AsyncProfiler.start(server.pid(), mode));
-        try {
-            return measured.get();
-        } finally {
+
+        synchronized void open() {
+            stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            metrics = new ServerMetrics(client);
+            metrics.start();
+            threadsBefore = server == null ? null : ThreadCpu.snapshot(server.pid());
+            openedAt = System.nanoTime();
+            if (jfr) {
+                Jfr.start(server.pid(), recording());
+            }
+            asyncProfiler.ifPresent(mode -> AsyncProfiler.start(server.pid(), mode));
+        }
+
+        synchronized void close(Report report) {
+            if (metrics == null) {
+                return;
+            }
+            metrics.stop();
+            lastMetrics = metrics;
+            lastThreadCpu = threadsBefore == null ? null
+                    : ThreadCpu.diff(threadsBefore, ThreadCpu.snapshot(server.pid()), System.nanoTime() - openedAt);
             try {
                 Files.createDirectories(resultsDir);
                 if (asyncProfiler.isPresent()) {
@@ -143,7 +181,7 @@ final class Ctx {
                 }
                 if (jfr) {
                     Path file = resultsDir.resolve(name + "-" + stamp + ".jfr");
-                    Jfr.stop(server.pid(), recording, file);
+                    Jfr.stop(server.pid(), recording(), file);
                     if (Files.exists(file)) {
                         Jfr.Summary summary = Jfr.summarise(file, 25);
                         Jfr.print(summary);
@@ -155,6 +193,10 @@ final class Ctx {
             } catch (IOException e) {
                 System.out.println("profile summary failed: " + e.getMessage());
             }
+        }
+
+        private String recording() {
+            return "bench-" + name;
         }
     }
 
