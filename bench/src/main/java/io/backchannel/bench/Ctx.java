@@ -97,9 +97,10 @@ final class Ctx {
         lastMetrics = null;
         lastThreadCpu = null;
         Window window = new Window(name);
-        Disposable opening = Disposables.single();
+        Disposable opening;
         if (warmup.isZero()) {
             window.open();
+            opening = Disposables.disposed();
         } else {
             opening = Mono.delay(warmup, Schedulers.boundedElastic()).subscribe(tick -> window.open());
         }
