@@ -72,10 +72,7 @@ class ProjectionStoreTest {
     void aCrashKeepsExactlyWhatWasCommittedHoweverMuchWasWrittenSince() {
         Path file = dir.resolve("projections.mv");
         ProjectionStore store = ProjectionStore.open(file);
-        MongoServer server = new MongoServer(store);
-        server.bind("127.0.0.1", 0);
-        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
-            MongoCollection<Document> messages = client.getDatabase("backchannel").getCollection("messages");
+        withServer(store, messages -> {
             await(messages.insertOne(new Document("_id", "committed")));
             store.commit();
             // Well past the 19 MB of unsaved pages at which H2 would otherwise write the store by itself.
@@ -85,10 +82,8 @@ class ProjectionStoreTest {
                 await(messages.insertMany(IntStream.range(first, first + 1_000)
                         .mapToObj(i -> new Document("_id", "uncommitted-" + i).append("text", text)).toList()));
             }
-            store.getMvStore().closeImmediately();
-        } finally {
-            server.shutdown();
-        }
+            store.getMvStore().closeImmediately(); // the crash: the server's shutdown finds its store closed
+        });
 
         withServer(ProjectionStore.open(file), messages -> {
             List<String> kept = Flux.from(messages.find()).map(document -> document.getString("_id")).collectList().block();
@@ -145,9 +140,8 @@ class ProjectionStoreTest {
         server.bind("127.0.0.1", 0);
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
             use.accept(client.getDatabase("backchannel").getCollection("messages"));
-            store.commit();
         } finally {
-            server.shutdown();
+            server.shutdown(); // closes the store, which writes what it holds: a clean stop
         }
     }
 
