@@ -32,10 +32,10 @@ class EmbeddedStores {
      * projection batches, never in the middle of one. Left to write itself (on H2's timer, or once enough
      * changes are unsaved), it could persist a document without its {@code _id} index entry, and after a crash
      * every later upsert of that document failed ("already existed"), so the projections retried one batch
-     * forever. All projection writes, the tracking token's among them, come
-     * from the projections' processor; after its batch they are all done, so what is committed is whole, and
-     * a crash loses only batches after the last commit, which are replayed with their token. How often it
-     * commits is {@link ProjectionCommits}' call.
+     * forever. All projection writes, the tracking token's among them, come from the projections' processor;
+     * after its batch they are all done, so what is committed is whole, and a crash loses only batches after
+     * the last commit, which are replayed with their token. How often it commits is {@link ProjectionCommits}'
+     * call.
      */
     @Bean
     H2Backend projectionStore(StandaloneProperties properties) {

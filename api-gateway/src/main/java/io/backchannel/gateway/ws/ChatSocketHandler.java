@@ -48,7 +48,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-
 /**
  * {@code /api/ws}: API.md's WebSocket protocol. Each connection multiplexes its channel subscriptions,
  * each a gapless stream with its own bounded buffer, with replies and ephemeral signals. Every frame
