@@ -1,6 +1,8 @@
 package io.backchannel.standalone;
 
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -12,15 +14,17 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * mongo-java-server's H2 backend, with unique indexes whose keys are ordered by {@link IndexKeyType}.
+ * mongo-java-server's H2 backend, with unique indexes whose keys are ordered by {@link IndexKeyType}, and
+ * documents written as BSON ({@link DocumentValueType}).
  *
  * <p>The backend opens an index's map with H2's default key type, which compares keys by serialising them;
  * under send load that was half of this store's CPU and over half of all the heap the server allocated. The
  * backend asks the store for the map by name, and a store hands out a map that is already open as it is, so
- * each index map is opened here first, with the comparing key type, under the name the backend will ask for.
+ * each index map is opened here first, with the comparing key type, under the name the backend will ask for;
+ * each collection's map likewise, with the BSON value type.
  *
- * <p>The bytes of a key are the same either way; only the order of the B-tree differs. A store from before,
- * which lacks the {@link #KEY_ORDER} mark, has its index maps re-sorted as it opens, all in one commit.
+ * <p>Both types read what the defaults wrote, so only the order of the B-tree needs converting: a store from
+ * before, which lacks the {@link #KEY_ORDER} mark, has its index maps re-sorted as it opens, all in one commit.
  */
 final class ProjectionStore extends H2Backend {
 
@@ -29,6 +33,8 @@ final class ProjectionStore extends H2Backend {
     static final String KEYS_BY_VALUE = "by value";
     /** How the backend names an index's map: {@code <database>.<collection>._index_<index name>}. */
     private static final String INDEX_MAP = "._index_";
+    /** How the backend names a collection's map: {@code databases.<database>.<collection>}. */
+    private static final String COLLECTION_MAP = "databases.";
 
     private ProjectionStore(MVStore store) {
         super(withIndexKeysByValue(store));
@@ -50,7 +56,7 @@ final class ProjectionStore extends H2Backend {
         return new Database(databaseName);
     }
 
-    /** Opens every index map with the comparing key type before the backend opens it. */
+    /** Opens every index map with the comparing key type, and every collection's with the BSON value type, before the backend does. */
     private final class Database extends H2Database {
 
         Database(String name) {
@@ -62,6 +68,13 @@ final class ProjectionStore extends H2Backend {
                                                         boolean sparse) {
             indexMap(ProjectionStore.this.getMvStore(), getFullCollectionNamespace(collectionName) + INDEX_MAP + indexName);
             return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+        }
+
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            ProjectionStore.this.getMvStore().openMap(COLLECTION_MAP + getFullCollectionNamespace(collectionName),
+                    new MVMap.Builder<Object, Object>().valueType(new DocumentValueType()));
+            return super.openOrCreateCollection(collectionName, options);
         }
     }
 

@@ -11,6 +11,8 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import org.bson.Document;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.ObjectDataType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
@@ -64,6 +66,32 @@ class ProjectionStoreTest {
         withServer(ProjectionStore.open(file), this::assertEveryDocumentFoundAndGuarded);
     }
 
+    @Test
+    void documentsInTheOldFormAndInBsonReadBackAndUpdateAlikeAcrossRestarts() {
+        Path file = dir.resolve("projections.mv");
+        Document old = new Document("_id", "m-old").append("seq", 1L).append("postedAt", new Date(1_796_000_000_123L))
+                .append("reactions", List.of("u-1")).append("thread", new Document("replies", 0));
+        withServer(new H2Backend(new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open()),
+                messages -> await(messages.insertOne(old)));
+
+        ProjectionStore store = ProjectionStore.open(file);
+        Document fresh = new Document("_id", "m-new").append("seq", 2L).append("text", "hello");
+        withServer(store, messages -> {
+            assertThat(store.getMvStore().openMap("databases.backchannel.messages").getValueType())
+                    .isInstanceOf(DocumentValueType.class);
+            assertThat(await(messages.find(new Document("_id", "m-old")).first())).isEqualTo(old);
+            await(messages.updateOne(new Document("_id", "m-old"), new Document("$push", new Document("reactions", "u-2"))
+                    .append("$inc", new Document("thread.replies", 1))));
+            await(messages.insertOne(fresh));
+        });
+
+        Document updated = new Document(old).append("reactions", List.of("u-1", "u-2"))
+                .append("thread", new Document("replies", 1));
+        withServer(ProjectionStore.open(file), messages -> assertThat(
+                Flux.from(messages.find().sort(new Document("seq", 1))).collectList().block())
+                .containsExactly(updated, fresh));
+    }
+
     /**
      * A crash keeps exactly what was committed, however much was written since: a store that wrote on its own
      * could keep a document without its index entry, and the projections would then never get past it.
@@ -112,6 +140,22 @@ class ProjectionStoreTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void keysReadBackAsTheyWereWrittenInTheirOwnFormOrTheDefaultOne() {
+        IndexKeyType type = new IndexKeyType();
+        for (KeyValue key : List.of(new KeyValue("m-1"), new KeyValue("c1", 42L), new KeyValue(7, 1.5, true),
+                new KeyValue(null, new Date(0), new Document("a", 1)))) {
+            WriteBuffer own = new WriteBuffer();
+            type.write(own, key);
+            WriteBuffer serialised = new WriteBuffer();
+            new ObjectDataType().write(serialised, key);
+
+            assertThat(own.getBuffer().get(0)).isEqualTo(IndexKeyType.KEY_VALUES_TAG);
+            assertThat(type.read(own.getBuffer().flip())).as("%s in its own form", key).isEqualTo(key);
+            assertThat(type.read(serialised.getBuffer().flip())).as("%s serialised", key).isEqualTo(key);
         }
     }
 
