@@ -21,7 +21,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * (on one node, since commands are routed by that key): the second finds the name taken. The event
  * store's unique stream key backs that up, with no lookup table to keep in step.
  */
-@Aggregate
+@Aggregate(commandTargetResolver = "commandTargets")
 class Account {
 
     @AggregateIdentifier

@@ -41,7 +41,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * repository serialises commands per aggregate and the store refuses a reused sequence number, the
  * log is gapless and totally ordered.
  */
-@Aggregate(cache = "aggregateCache", snapshotTriggerDefinition = "channelSnapshotTrigger")
+@Aggregate(cache = "aggregateCache", snapshotTriggerDefinition = "channelSnapshotTrigger", commandTargetResolver = "commandTargets")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 class Channel {

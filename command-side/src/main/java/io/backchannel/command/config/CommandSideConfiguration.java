@@ -15,6 +15,7 @@ import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.serialization.upcasting.event.EventUpcaster;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -58,6 +59,12 @@ public class CommandSideConfiguration {
     @ConditionalOnMissingBean(name = "backchannelEventUpcasters")
     static EventUpcaster backchannelEventUpcasters() {
         return EventEvolution.chain();
+    }
+
+    /** Named by every aggregate's {@code @Aggregate(commandTargetResolver = ...)}. */
+    @Bean
+    CommandTargetResolver commandTargets() {
+        return new CommandTargets();
     }
 
     @Bean

@@ -20,7 +20,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * One user's read markers, one per channel. A marker only moves forwards, so a late or repeated
  * "read up to" from another device never makes messages unread again.
  */
-@Aggregate(cache = "aggregateCache")
+@Aggregate(cache = "aggregateCache", commandTargetResolver = "commandTargets")
 class ReadState {
 
     @AggregateIdentifier

@@ -27,7 +27,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * A team: who belongs to it, and which channel names are taken. Commands that need the team and a
  * channel always lock the team first, then the channel, so no two of them can deadlock.
  */
-@Aggregate(cache = "aggregateCache")
+@Aggregate(cache = "aggregateCache", commandTargetResolver = "commandTargets")
 class Team {
 
     static final String GENERAL = "general";
