@@ -12,49 +12,54 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A client that speaks only what API.md promises: HTTP, JSON and SSE. */
-final class Api {
+/**
+ * A client that speaks only what API.md promises: HTTP, JSON and SSE. The blocking helpers are for a test's own
+ * thread; load is generated with the {@link Mono} and {@link Flux} forms.
+ */
+public final class Api {
 
     private static final AtomicLong UNIQUE = new AtomicLong(System.nanoTime() % 1_000_000);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final WebClient web;
 
-    Api(String baseUrl) {
+    public Api(String baseUrl) {
         this.web = WebClient.builder().baseUrl(baseUrl)
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
                 .build();
     }
 
-    record User(String userId, String username, String token) {
+    public record User(String userId, String username, String token) {
     }
 
-    record Response(int status, HttpHeaders headers, JsonNode body) {
-        Response expect(int expected) {
+    public record Response(int status, HttpHeaders headers, JsonNode body) {
+        public Response expect(int expected) {
             assertThat(status).as("status of a response with body %s", body).isEqualTo(expected);
             return this;
         }
 
-        String text(String field) {
+        public String text(String field) {
             return body.path(field).asText();
         }
 
-        long number(String field) {
+        public long number(String field) {
             return body.path(field).asLong();
         }
     }
 
-    static String unique(String prefix) {
+    public static String unique(String prefix) {
         return prefix + UNIQUE.incrementAndGet();
     }
 
-    Mono<Response> call(HttpMethod method, String path, String token, Object body, Consumer<HttpHeaders> headers) {
+    public Mono<Response> call(HttpMethod method, String path, String token, Object body, Consumer<HttpHeaders> headers) {
         WebClient.RequestBodySpec request = web.method(method).uri(path).headers(h -> {
             if (token != null) {
                 h.setBearerAuth(token);
@@ -69,56 +74,114 @@ final class Api {
                 .timeout(TIMEOUT);
     }
 
-    Response get(String path, User user) {
+    public Response get(String path, User user) {
         return call(HttpMethod.GET, path, token(user), null, h -> { }).block();
     }
 
-    Response post(String path, User user, Object body) {
+    public Response post(String path, User user, Object body) {
         return call(HttpMethod.POST, path, token(user), body, h -> { }).block();
     }
 
-    Response delete(String path, User user) {
+    public Response patch(String path, User user, Object body) {
+        return call(HttpMethod.PATCH, path, token(user), body, h -> { }).block();
+    }
+
+    public Response delete(String path, User user) {
         return call(HttpMethod.DELETE, path, token(user), null, h -> { }).block();
     }
 
-    User signUp(String prefix) {
-        String username = unique(prefix);
-        Response response = post("/api/auth/signup", null, Map.of("username", username, "displayName", prefix))
+    public User signUp(String username, String displayName) {
+        Response response = post("/api/auth/signup", null, Map.of("username", username, "displayName", displayName))
                 .expect(201);
         return new User(response.text("userId"), username, response.text("token"));
     }
 
-    String createTeam(User owner) {
+    public User signUp(String prefix) {
+        return signUp(unique(prefix), prefix);
+    }
+
+    public String createTeam(User owner) {
         return post("/api/teams", owner, Map.of("name", unique("team"))).expect(201).text("teamId");
     }
 
-    String createChannel(User owner, String teamId, boolean isPrivate) {
-        return post("/api/teams/" + teamId + "/channels", owner,
-                Map.of("name", unique("ch"), "private", isPrivate)).expect(201).text("channelId");
+    public String generalOf(User member, String teamId) {
+        JsonNode boot = get("/api/teams/" + teamId + "/boot", member).expect(200).body();
+        for (JsonNode channel : boot.path("channels")) {
+            if ("general".equals(channel.path("name").asText())) {
+                return channel.path("channelId").asText();
+            }
+        }
+        throw new AssertionError("no general channel in " + boot);
     }
 
-    void joinTeam(User user, String teamId) {
+    public String createChannel(User owner, String teamId, boolean isPrivate) {
+        return createChannel(owner, teamId, unique("ch"), isPrivate);
+    }
+
+    public String createChannel(User owner, String teamId, String name, boolean isPrivate) {
+        return post("/api/teams/" + teamId + "/channels", owner, Map.of("name", name, "private", isPrivate))
+                .expect(201).text("channelId");
+    }
+
+    public void joinTeam(User user, String teamId) {
         post("/api/teams/" + teamId + "/members", user, null).expect(200);
     }
 
-    void joinChannel(User user, String channelId) {
+    public void joinChannel(User user, String channelId) {
         post("/api/channels/" + channelId + "/members", user, Map.of()).expect(200);
     }
 
-    Mono<Response> send(User user, String channelId, String clientMsgId, String text) {
-        return call(HttpMethod.POST, "/api/channels/" + channelId + "/messages", user.token(),
-                Map.of("clientMsgId", clientMsgId, "text", text), h -> { });
+    public void addToChannel(User member, String channelId, User other) {
+        post("/api/channels/" + channelId + "/members", member, Map.of("userId", other.userId())).expect(200);
+    }
+
+    public Mono<Response> send(User user, String channelId, String clientMsgId, String text) {
+        return send(user, channelId, clientMsgId, text, null);
+    }
+
+    /** A message, or with a {@code threadSeq} a reply in that message's thread. */
+    public Mono<Response> send(User user, String channelId, String clientMsgId, String text, Long threadSeq) {
+        Map<String, Object> body = threadSeq == null
+                ? Map.of("clientMsgId", clientMsgId, "text", text)
+                : Map.of("clientMsgId", clientMsgId, "text", text, "threadSeq", threadSeq);
+        return call(HttpMethod.POST, "/api/channels/" + channelId + "/messages", user.token(), body, h -> { });
     }
 
     /** Reads are eventually consistent: waits until the channel's projections show {@code seq}. */
-    void awaitProjected(User user, String channelId, long seq) {
+    public void awaitProjected(User user, String channelId, long seq) {
         Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> get("/api/channels/" + channelId, user).expect(200).number("lastSeq"), last -> last >= seq);
     }
 
     /** Every event of the channel's log, read page by page through the events endpoint. */
-    Flux<JsonNode> allEvents(User user, String channelId) {
+    public Flux<JsonNode> allEvents(User user, String channelId) {
         return Flux.defer(() -> eventsAfter(user, channelId, -1));
+    }
+
+    public List<JsonNode> events(User reader, String channelId) {
+        return allEvents(reader, channelId).collectList().block();
+    }
+
+    /** The whole history, oldest first, page by page with {@code after}. */
+    public List<JsonNode> history(User reader, String channelId) {
+        return pages(reader, "/api/channels/" + channelId + "/messages", "messages");
+    }
+
+    public List<JsonNode> replies(User reader, String channelId, long threadSeq) {
+        return pages(reader, "/api/channels/" + channelId + "/messages/" + threadSeq + "/replies", "messages");
+    }
+
+    private List<JsonNode> pages(User reader, String path, String field) {
+        List<JsonNode> all = new ArrayList<>();
+        long after = -1;
+        while (true) {
+            JsonNode page = get(path + "?limit=200&after=" + after, reader).expect(200).body();
+            page.path(field).forEach(all::add);
+            if (!page.path("hasMore").asBoolean() || page.path(field).isEmpty()) {
+                return all;
+            }
+            after = all.get(all.size() - 1).path("seq").asLong();
+        }
     }
 
     private Flux<JsonNode> eventsAfter(User user, String channelId, long after) {
@@ -137,7 +200,7 @@ final class Api {
     }
 
     /** The channel's SSE stream, events only (comments dropped), with headers as given. */
-    Flux<ServerSentEvent<String>> stream(String pathAndQuery, String token, Consumer<HttpHeaders> headers) {
+    public Flux<ServerSentEvent<String>> stream(String pathAndQuery, String token, Consumer<HttpHeaders> headers) {
         return streamWithComments(pathAndQuery, token, headers).filter(event -> event.event() != null);
     }
 
@@ -145,13 +208,13 @@ final class Api {
      * The stream's events, after the {@code connected} comment that opens it (keepalives dropped), so a
      * test can act once the server has set the stream up.
      */
-    Flux<ServerSentEvent<String>> streamOpened(String pathAndQuery, String token, Consumer<HttpHeaders> headers) {
+    public Flux<ServerSentEvent<String>> streamOpened(String pathAndQuery, String token, Consumer<HttpHeaders> headers) {
         return streamWithComments(pathAndQuery, token, headers)
                 .filter(event -> !"keepalive".equals(event.comment()));
     }
 
     /** The SSE stream as sent, comment lines included. */
-    Flux<ServerSentEvent<String>> streamWithComments(String pathAndQuery, String token, Consumer<HttpHeaders> headers) {
+    public Flux<ServerSentEvent<String>> streamWithComments(String pathAndQuery, String token, Consumer<HttpHeaders> headers) {
         return web.get().uri(pathAndQuery)
                 .headers(h -> {
                     if (token != null) {

@@ -1,8 +1,9 @@
 package io.backchannel.standalone.reliability;
 
+import io.backchannel.standalone.Api;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.backchannel.standalone.reliability.Client.Response;
-import io.backchannel.standalone.reliability.Client.User;
+import io.backchannel.standalone.Api.Response;
+import io.backchannel.standalone.Api.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +69,7 @@ class CrashSafetyTest {
     void sigkillUnderLoadNeverLosesAnAcknowledgedMessageNorStoresOneTwice(@TempDir Path tmp, TestReporter reporter) {
         ServerProcess server = ServerProcess.on(tmp.resolve("data")).start();
         try {
-            Client api = new Client(server.baseUrl());
+            Api api = new Api(server.baseUrl());
             server.awaitUp(api, STARTUP);
 
             List<User> users = new ArrayList<>();
@@ -133,7 +134,7 @@ class CrashSafetyTest {
      * One client: message after message to its channel, each retried with its clientMsgId until acknowledged,
      * except that every seventh is given up after a failed first attempt.
      */
-    private Mono<Void> sender(String name, User user, String channelId, Client api, AtomicBoolean sending) {
+    private Mono<Void> sender(String name, User user, String channelId, Api api, AtomicBoolean sending) {
         return Flux.range(0, Integer.MAX_VALUE)
                 .takeWhile(i -> sending.get())
                 .concatMap(i -> {
@@ -145,11 +146,11 @@ class CrashSafetyTest {
                 .then();
     }
 
-    private Mono<Void> send(Sent sent, Client api) {
+    private Mono<Void> send(Sent sent, Api api) {
         AtomicInteger attempts = new AtomicInteger();
         return Mono.defer(() -> {
                     attempts.incrementAndGet();
-                    return api.sendAsync(sent.user(), sent.channelId(), sent.clientMsgId(), sent.text(), null)
+                    return api.send(sent.user(), sent.channelId(), sent.clientMsgId(), sent.text())
                             .timeout(Duration.ofSeconds(15));
                 })
                 .flatMap(response -> {
@@ -181,7 +182,7 @@ class CrashSafetyTest {
     }
 
     /** Until the projections show every event: each channel's log reaches its last seq, and no lag is left. */
-    private static Map<String, List<JsonNode>> awaitProjected(Client api, User reader, List<String> channels) {
+    private static Map<String, List<JsonNode>> awaitProjected(Api api, User reader, List<String> channels) {
         Map<String, List<JsonNode>> logs = new HashMap<>();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             String metrics = api.get("/actuator/prometheus", null).expect(200).body().asText();

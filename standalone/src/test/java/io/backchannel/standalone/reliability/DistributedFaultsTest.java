@@ -1,11 +1,12 @@
 package io.backchannel.standalone.reliability;
 
+import io.backchannel.standalone.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backchannel.command.CommandSideApplication;
 import io.backchannel.gateway.GatewayApplication;
 import io.backchannel.query.QuerySideApplication;
-import io.backchannel.standalone.reliability.Client.Response;
-import io.backchannel.standalone.reliability.Client.User;
+import io.backchannel.standalone.Api.Response;
+import io.backchannel.standalone.Api.User;
 import org.axonframework.test.server.AxonServerContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,8 +67,8 @@ class DistributedFaultsTest {
     static final MongoDBContainer MONGO = new MongoDBContainer("mongo:7.0");
 
     private static List<ConfigurableApplicationContext> apps;
-    private static Client gateway;
-    private static Client querySide;
+    private static Api gateway;
+    private static Api querySide;
 
     private static AxonServerContainer axonServer() {
         AxonServerContainer container = new AxonServerContainer("axoniq/axonserver:2024.2.6-jdk-17").withDevMode(true);
@@ -90,8 +91,8 @@ class DistributedFaultsTest {
                         app(QuerySideApplication.class, "query-side", common),
                         app(GatewayApplication.class, "api-gateway", common))
                 .toList();
-        gateway = new Client("http://localhost:" + port(apps.get(2)));
-        querySide = new Client("http://localhost:" + port(apps.get(1)));
+        gateway = new Api("http://localhost:" + port(apps.get(2)));
+        querySide = new Api("http://localhost:" + port(apps.get(1)));
     }
 
     @AfterAll
@@ -107,13 +108,13 @@ class DistributedFaultsTest {
         User alice = gateway.signUp("alice");
         String team = gateway.createTeam(alice);
         String channel = gateway.createChannel(alice, team, "paused", false);
-        gateway.send(alice, channel, "before", "before the pause", null).expect(201);
+        gateway.send(alice, channel, "before", "before the pause").block().expect(201);
 
         List<Long> acked = new ArrayList<>();
         MONGO.getDockerClient().pauseContainerCmd(MONGO.getContainerId()).exec();
         try {
             for (int i = 0; i < 10; i++) {
-                acked.add(gateway.send(alice, channel, "paused-" + i, "sent while MongoDB is paused " + i, null)
+                acked.add(gateway.send(alice, channel, "paused-" + i, "sent while MongoDB is paused " + i).block()
                         .expect(201).number("seq"));
             }
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
@@ -168,7 +169,8 @@ class DistributedFaultsTest {
         // An EventSource-like client: on every end or error it reconnects with the last seq it saw.
         List<Long> seen = Collections.synchronizedList(new ArrayList<>());
         long[] lastSeen = {0};
-        Disposable stream = Flux.defer(() -> gateway.stream(channel, alice, lastSeen[0]))
+        Disposable stream = Flux.defer(() -> gateway.stream("/api/channels/" + channel + "/stream", alice.token(),
+                        headers -> headers.set("Last-Event-ID", Long.toString(lastSeen[0]))))
                 .doOnNext(event -> {
                     long seq = Long.parseLong(event.id());
                     seen.add(seq);
@@ -203,7 +205,7 @@ class DistributedFaultsTest {
 
     /** A client's send: retried with the same clientMsgId until acknowledged (201, or 200 for a recognised retry). */
     private static long sendUntilAcked(User user, String channel, String clientMsgId) {
-        Response ack = Mono.defer(() -> gateway.sendAsync(user, channel, clientMsgId, "text of " + clientMsgId, null)
+        Response ack = Mono.defer(() -> gateway.send(user, channel, clientMsgId, "text of " + clientMsgId)
                         .timeout(Duration.ofSeconds(15)))
                 .flatMap(response -> response.status() == 201 || response.status() == 200
                         ? Mono.just(response)

@@ -1,10 +1,11 @@
 package io.backchannel.standalone.reliability;
 
+import io.backchannel.standalone.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backchannel.api.account.AccountCreatedEvent;
 import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.api.team.MemberJoinedTeamEvent;
-import io.backchannel.standalone.reliability.Client.User;
+import io.backchannel.standalone.Api.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,19 +47,19 @@ class EventEvolutionEndToEndTest {
         String team;
         String channel;
         try (InProcessServer server = InProcessServer.start(data)) {
-            Client api = new Client(server.baseUrl());
+            Api api = new Api(server.baseUrl());
             alice = api.signUp("alice");
             bob = api.signUp("bob");
             team = api.createTeam(alice);
             api.joinTeam(bob, team);
             channel = api.createChannel(alice, team, "legacy", false);
-            api.send(alice, channel, "a-1", "before the old events", null).expect(201);
+            api.send(alice, channel, "a-1", "before the old events").block().expect(201);
             // Bob is in the team but not in the channel: only members may post.
-            api.send(bob, channel, "b-0", "not yet", null).expect(403);
+            api.send(bob, channel, "b-0", "not yet").block().expect(403);
         }
 
         String legacyUser = "U-legacy-" + UUID.randomUUID().toString().substring(0, 8);
-        String legacyName = Client.unique("grace");
+        String legacyName = Api.unique("grace");
         long joinSeq;
         try (Connection store = DriverManager.getConnection(
                 "jdbc:h2:file:" + data.resolve("events") + ";WRITE_DELAY=0", "sa", "")) {
@@ -73,7 +74,7 @@ class EventEvolutionEndToEndTest {
         }
 
         try (InProcessServer server = InProcessServer.start(data)) {
-            Client api = new Client(server.baseUrl());
+            Api api = new Api(server.baseUrl());
 
             // The projections read the old member.joined as the current one: userId, and ts from the envelope.
             await().atMost(Duration.ofSeconds(60)).until(() -> api.events(alice, channel).size() > joinSeq);
@@ -84,7 +85,7 @@ class EventEvolutionEndToEndTest {
             assertThat(joined.has("memberId")).isFalse();
 
             // The Channel aggregate read it too: bob is a member now, so his send is accepted, at the next seq.
-            long posted = api.send(bob, channel, "b-1", "joined long ago", null).expect(201).number("seq");
+            long posted = api.send(bob, channel, "b-1", "joined long ago").block().expect(201).number("seq");
             assertThat(posted).isEqualTo(joinSeq + 1);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 JsonNode boot = api.get("/api/teams/" + team + "/boot", bob).expect(200).body();

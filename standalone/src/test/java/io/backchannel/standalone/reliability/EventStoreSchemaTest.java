@@ -1,7 +1,8 @@
 package io.backchannel.standalone.reliability;
 
+import io.backchannel.standalone.Api;
 import io.backchannel.api.Limits;
-import io.backchannel.standalone.reliability.Client.User;
+import io.backchannel.standalone.Api.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,19 +65,19 @@ class EventStoreSchemaTest {
         User alice;
         String channel;
         try (InProcessServer server = InProcessServer.start(data)) {
-            Client api = new Client(server.baseUrl());
+            Api api = new Api(server.baseUrl());
             alice = api.signUp("alice");
             channel = api.createChannel(alice, api.createTeam(alice), "large", false);
-            api.send(alice, channel, "large-1", text, null).expect(201);
-            api.send(alice, channel, "small-1", "and a small one", null).expect(201);
+            api.send(alice, channel, "large-1", text).block().expect(201);
+            api.send(alice, channel, "small-1", "and a small one").block().expect(201);
         }
         try (InProcessServer server = InProcessServer.start(data)) {
-            Client api = new Client(server.baseUrl());
+            Api api = new Api(server.baseUrl());
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.history(alice, channel))
                     .extracting(message -> message.path("text").asText())
                     .containsExactly(text, "and a small one"));
             // A retry after the restart is answered from the stored event: its text compares equal.
-            api.send(alice, channel, "large-1", text, null).expect(200);
+            api.send(alice, channel, "large-1", text).block().expect(200);
         }
     }
 }

@@ -1,8 +1,9 @@
 package io.backchannel.standalone.reliability;
 
+import io.backchannel.standalone.Api;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.backchannel.standalone.reliability.Client.Response;
-import io.backchannel.standalone.reliability.Client.User;
+import io.backchannel.standalone.Api.Response;
+import io.backchannel.standalone.Api.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,24 +37,24 @@ class ProjectionFaultTest {
         try (InProcessServer server = InProcessServer.start(data, List.of(ProjectionFaults.class),
                 "--backchannel.admin.usernames=ops-faults")) {
             ProjectionFaults.FaultyProjection faults = server.bean(ProjectionFaults.FaultyProjection.class);
-            Client api = new Client(server.baseUrl());
+            Api api = new Api(server.baseUrl());
             User operator = api.signUp("ops-faults", "Operator");
             User alice = api.signUp("alice");
             String team = api.createTeam(alice);
             String channel = api.createChannel(alice, team, "faults", false);
             for (int i = 0; i < 3; i++) {
-                api.send(alice, channel, "before-" + i, "before " + i, null).expect(201);
+                api.send(alice, channel, "before-" + i, "before " + i).block().expect(201);
             }
             awaitHealth(api, "UP");
             double failuresBefore = metric(api, FAILURES);
 
             // The next three deliveries of this one message fail after the projections wrote it.
             faults.failNext(3, posted -> posted.text().equals("poison"));
-            long poison = api.send(alice, channel, "poison", "poison", null).expect(201).number("seq");
+            long poison = api.send(alice, channel, "poison", "poison").block().expect(201).number("seq");
             List<Long> after = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 // Sends do not depend on the projections: each is acknowledged once stored.
-                after.add(api.send(alice, channel, "after-" + i, "after " + i, null).expect(201).number("seq"));
+                after.add(api.send(alice, channel, "after-" + i, "after " + i).block().expect(201).number("seq"));
             }
 
             AtomicBoolean sawLag = new AtomicBoolean();
@@ -105,7 +106,7 @@ class ProjectionFaultTest {
         return seqs;
     }
 
-    private static JsonNode awaitHealth(Client api, String status) {
+    private static JsonNode awaitHealth(Api api, String status) {
         JsonNode[] seen = new JsonNode[1];
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             Response health = api.get("/actuator/health", null);
@@ -116,7 +117,7 @@ class ProjectionFaultTest {
     }
 
     /** The sum of every series the pattern matches (Axon's counters have one per payload type). */
-    private static double metric(Client api, Pattern pattern) {
+    private static double metric(Api api, Pattern pattern) {
         String text = api.get("/actuator/prometheus", null).expect(200).body().asText();
         Matcher matcher = pattern.matcher(text);
         double sum = 0;

@@ -1,8 +1,9 @@
 package io.backchannel.standalone.reliability;
 
+import io.backchannel.standalone.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.backchannel.standalone.reliability.Client.User;
+import io.backchannel.standalone.Api.User;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,7 +29,7 @@ final class ReadModel {
     }
 
     /** Reads as each user, in each of the teams listed for them (the API has no "my teams" call). */
-    static ReadModel read(Client api, Map<User, List<String>> teamsByUser, List<String> searchWords,
+    static ReadModel read(Api api, Map<User, List<String>> teamsByUser, List<String> searchWords,
                           boolean withSearch) {
         Map<String, String> entries = new TreeMap<>();
         for (var userTeams : teamsByUser.entrySet()) {
@@ -66,7 +67,7 @@ final class ReadModel {
         return new ReadModel(entries);
     }
 
-    private static String members(Client api, User user, String teamId) {
+    private static String members(Api api, User user, String teamId) {
         List<String> pages = new ArrayList<>();
         String after = null;
         do {

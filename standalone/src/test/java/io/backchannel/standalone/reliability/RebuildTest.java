@@ -1,8 +1,9 @@
 package io.backchannel.standalone.reliability;
 
+import io.backchannel.standalone.Api;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.backchannel.standalone.reliability.Client.Response;
-import io.backchannel.standalone.reliability.Client.User;
+import io.backchannel.standalone.Api.Response;
+import io.backchannel.standalone.Api.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class RebuildTest {
     @Test
     void aRebuildFromTheEventStoreGivesBackEveryReadUnchanged(@TempDir Path data, TestReporter reporter) {
         try (InProcessServer server = InProcessServer.start(data, "--backchannel.admin.usernames=" + OPERATOR)) {
-            Client api = new Client(server.baseUrl());
+            Api api = new Api(server.baseUrl());
             User operator = api.signUp(OPERATOR, "Operator");
             User alice = api.signUp("alice");
             User bob = api.signUp("bob");
@@ -83,7 +84,7 @@ class RebuildTest {
     }
 
     /** Until the projections have handled every event stored, with no error. */
-    static JsonNode awaitCaughtUp(Client api, User operator) {
+    static JsonNode awaitCaughtUp(Api api, User operator) {
         JsonNode[] last = new JsonNode[1];
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .alias("projections caught up (last status seen: see the report)")
@@ -108,7 +109,7 @@ class RebuildTest {
         String teamOne;
         boolean edits;
 
-        static DataSet build(Client api, User alice, User bob, User carol, User dave) {
+        static DataSet build(Api api, User alice, User bob, User carol, User dave) {
             DataSet set = new DataSet();
             String t1 = api.createTeam(alice);
             String t2 = api.createTeam(bob);
@@ -135,23 +136,23 @@ class RebuildTest {
             api.delete("/api/channels/" + pub2 + "/members/" + bob.userId(), bob).expect(204);
             api.addToChannel(bob, priv2, dave);
 
-            long root1 = api.send(alice, general1, "a-1", "hello everyone", null).expect(201).number("seq");
-            api.send(bob, general1, "b-1", "hello alice", null).expect(201);
-            api.send(carol, general1, "c-1", "a thread reply", root1).expect(201);
-            api.send(bob, general1, "b-2", "another thread reply", root1).expect(201);
-            api.send(bob, general1, "b-2", "another thread reply", root1).expect(200); // a retry: nothing new
-            long root2 = api.send(alice, pub1, "a-2", "pub one says hello", null).expect(201).number("seq");
-            api.send(carol, pub1, "c-2", "thread in pub one", root2).expect(201);
-            long secret = api.send(alice, priv1, "a-3", "a secret for bob", null).expect(201).number("seq");
-            api.send(bob, priv1, "b-3", "secret kept", secret).expect(201);
-            long doomed = api.send(carol, pub2, "c-3", "hello from pub two, soon deleted", null).expect(201)
+            long root1 = api.send(alice, general1, "a-1", "hello everyone").block().expect(201).number("seq");
+            api.send(bob, general1, "b-1", "hello alice").block().expect(201);
+            api.send(carol, general1, "c-1", "a thread reply", root1).block().expect(201);
+            api.send(bob, general1, "b-2", "another thread reply", root1).block().expect(201);
+            api.send(bob, general1, "b-2", "another thread reply", root1).block().expect(200); // a retry: nothing new
+            long root2 = api.send(alice, pub1, "a-2", "pub one says hello").block().expect(201).number("seq");
+            api.send(carol, pub1, "c-2", "thread in pub one", root2).block().expect(201);
+            long secret = api.send(alice, priv1, "a-3", "a secret for bob").block().expect(201).number("seq");
+            api.send(bob, priv1, "b-3", "secret kept", secret).block().expect(201);
+            long doomed = api.send(carol, pub2, "c-3", "hello from pub two, soon deleted").block().expect(201)
                     .number("seq");
-            api.send(carol, pub2, "c-4", "hello from pub two", null).expect(201);
-            api.send(bob, general2, "b-4", "hello team two", null).expect(201);
-            api.send(dave, general2, "d-1", "hello bob", null).expect(201);
-            long last2 = api.send(dave, priv2, "d-2", "secret of team two", null).expect(201).number("seq");
+            api.send(carol, pub2, "c-4", "hello from pub two").block().expect(201);
+            api.send(bob, general2, "b-4", "hello team two").block().expect(201);
+            api.send(dave, general2, "d-1", "hello bob").block().expect(201);
+            long last2 = api.send(dave, priv2, "d-2", "secret of team two").block().expect(201).number("seq");
             for (int i = 0; i < 30; i++) {
-                api.send(i % 2 == 0 ? alice : bob, general1, "bulk-" + i, "bulk message " + i + " hello", null)
+                api.send(i % 2 == 0 ? alice : bob, general1, "bulk-" + i, "bulk message " + i + " hello").block()
                         .expect(201);
             }
 

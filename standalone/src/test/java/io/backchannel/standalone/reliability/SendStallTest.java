@@ -1,9 +1,10 @@
 package io.backchannel.standalone.reliability;
 
+import io.backchannel.standalone.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backchannel.standalone.WsClient;
-import io.backchannel.standalone.reliability.Client.Response;
-import io.backchannel.standalone.reliability.Client.User;
+import io.backchannel.standalone.Api.Response;
+import io.backchannel.standalone.Api.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,12 +30,12 @@ class SendStallTest {
         try (InProcessServer server = InProcessServer.start(data, List.of(CommandStalls.class),
                 "--backchannel.send.timeout=1s")) {
             CommandStalls stalls = server.bean(CommandStalls.class);
-            Client api = new Client(server.baseUrl());
+            Api api = new Api(server.baseUrl());
             User alice = api.signUp("alice");
             String team = api.createTeam(alice);
             String channel = api.createChannel(alice, team, "stalls", false);
 
-            Response unconfirmed = api.send(alice, channel, "held-http", HELD, null).expect(503);
+            Response unconfirmed = api.send(alice, channel, "held-http", HELD).block().expect(503);
             assertThat(unconfirmed.headers().getFirst("Retry-After")).isEqualTo("1");
             assertThat(unconfirmed.headers().getContentType()).hasToString("application/problem+json");
             assertThat(unconfirmed.text("detail")).contains("retry with the same clientMsgId");
@@ -46,10 +47,10 @@ class SendStallTest {
                 assertThat(error.path("clientMsgId").asText()).isEqualTo("held-ws");
 
                 // The held commands still wait, and the channel is not theirs: the next send goes through.
-                api.send(alice, channel, "after", "after the held ones", null).expect(201);
+                api.send(alice, channel, "after", "after the held ones").block().expect(201);
 
                 stalls.release();
-                Response retried = api.send(alice, channel, "held-http", HELD, null);
+                Response retried = api.send(alice, channel, "held-http", HELD).block();
                 assertThat(retried.status()).isIn(200, 201);
                 ws.send(Map.of("type", "send", "channelId", channel, "clientMsgId", "held-ws", "text", HELD));
                 assertThat(ws.next("ack").path("clientMsgId").asText()).isEqualTo("held-ws");
@@ -65,7 +66,7 @@ class SendStallTest {
     void aSendWaitingForItsStoreDoesNotHoldTheFramesAfterIt(@TempDir Path data) {
         try (InProcessServer server = InProcessServer.start(data, List.of(CommandStalls.class))) {
             CommandStalls stalls = server.bean(CommandStalls.class);
-            Client api = new Client(server.baseUrl());
+            Api api = new Api(server.baseUrl());
             User alice = api.signUp("alice");
             String team = api.createTeam(alice);
             String held = api.createChannel(alice, team, "held", false);

@@ -1,5 +1,6 @@
 package io.backchannel.standalone.reliability;
 
+import io.backchannel.standalone.Api;
 import io.backchannel.standalone.StandaloneApplication;
 import org.awaitility.Awaitility;
 
@@ -84,7 +85,7 @@ final class ServerProcess {
     }
 
     /** Until {@code /actuator/health} answers UP (event store, projections and boot cache all ready). */
-    void awaitUp(Client client, Duration atMost) {
+    void awaitUp(Api client, Duration atMost) {
         Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .failFast("the server process exited", () -> !process.isAlive())
                 .until(() -> "UP".equals(client.get("/actuator/health", null).body().path("status").asText()));
