@@ -1,5 +1,7 @@
 package io.backchannel.query.member;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.backchannel.api.account.AccountCreatedEvent;
 import io.backchannel.api.team.MemberJoinedTeamEvent;
 import io.backchannel.api.team.TeamCreatedEvent;
@@ -55,7 +57,11 @@ public class MemberProjection implements SmartInitializingSingleton {
     /** An index on {@code team_members.userId} that stores from before {@code user_teams} may hold (MongoDB's name). */
     static final String RETIRED_USER_ID_INDEX = "userId_1";
 
+    /** Bounded: a team of 10,000 is 10,000 entries, about 2 MB. */
+    private static final int KNOWN_MEMBERSHIPS = 100_000;
+
     private final ReactiveMongoTemplate mongo;
+    private final Cache<String, Boolean> knownMemberships = Caffeine.newBuilder().maximumSize(KNOWN_MEMBERSHIPS).build();
 
     MemberProjection(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
@@ -123,8 +129,21 @@ public class MemberProjection implements SmartInitializingSingleton {
                 new Update().set("appliedSeq", seq).inc("memberCount", 1L)));
     }
 
+    /**
+     * Whether the user is in the team. Nothing ever takes a user out of a team, so a yes is remembered (a
+     * projection rebuild does not undo it either: the events still say so) and only a no is asked again. Every
+     * stream a client opens, and every typing frame, checks this.
+     */
     public Mono<Boolean> isTeamMember(String teamId, String userId) {
-        return mongo.exists(byId(pairId(teamId, userId)), TEAM_MEMBERS);
+        String membership = pairId(teamId, userId);
+        if (knownMemberships.getIfPresent(membership) != null) {
+            return Mono.just(true);
+        }
+        return mongo.exists(byId(membership), TEAM_MEMBERS).doOnNext(member -> {
+            if (member) {
+                knownMemberships.put(membership, Boolean.TRUE);
+            }
+        });
     }
 
     /** The team's name, empty for an unknown team. */

@@ -13,6 +13,7 @@ import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.index.IndexField;
 import org.springframework.data.mongodb.core.index.ReactiveIndexOperations;
+import org.springframework.data.mongodb.core.query.Query;
 
 import java.util.List;
 
@@ -60,6 +61,20 @@ class MemberProjectionTest {
         assertThat(team.getString("name")).isEqualTo("team " + TEAM);
         assertThat(memberCount(TEAM)).isEqualTo(1);
         assertThat(isTeamMember(TEAM, "u1")).isTrue();
+    }
+
+    @Test
+    void aMembershipOnceSeenHoldsWhileTheProjectionIsRebuiltAndANoIsAskedAgain() {
+        teamOf(TEAM, "u1");
+        assertThat(isTeamMember(TEAM, "u1")).isTrue();
+        assertThat(isTeamMember(TEAM, "u2")).isFalse();
+
+        mongo.template().remove(new Query(), MemberProjection.TEAM_MEMBERS).block(MongoFixture.TIMEOUT); // a rebuild's start
+        members.on(teamJoined(TEAM, "u2"), 2);
+
+        assertThat(isTeamMember(TEAM, "u1")).as("nothing takes a user out of a team").isTrue();
+        assertThat(isTeamMember(TEAM, "u2")).as("a no is asked again").isTrue();
+        assertThat(isTeamMember(TEAM, "u3")).isFalse();
     }
 
     @Test
