@@ -2,6 +2,7 @@ package io.backchannel.standalone;
 
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
+import de.bwaldvogel.mongo.wire.BsonConstants;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
@@ -21,7 +22,7 @@ import java.util.List;
  * store) and 15 % of all the heap the server allocated.
  *
  * <p>A document goes out as BSON only if it comes back exactly as it went in, type for type (see
- * {@link #readsBackAsWritten}); any other value, and any value written before this type existed, is written
+ * {@link #readsBackAsWritten}), and within the 16 MB the decoder reads; any other value, and any value written before this type existed, is written
  * and read as the default does. The BSON form has a tag of its own, one the default never writes, so a store
  * holds both forms side by side and needs no conversion.
  */
@@ -47,6 +48,11 @@ final class DocumentValueType extends ObjectDataType {
         ByteBuf bson = Unpooled.buffer(averageSize + 64);
         BsonEncoder.encodeDocument(document, bson);
         int size = bson.readableBytes();
+        if (size > BsonConstants.MAX_BSON_OBJECT_SIZE) {
+            // Updates can grow a document past what the decoder reads back; the default form has no such limit.
+            super.write(buffer, value);
+            return;
+        }
         buffer.put(BSON_TAG).putVarInt(size).put(bson.array(), bson.arrayOffset() + bson.readerIndex(), size);
         averageSize = (int) ((size + 15L * averageSize) / 16);
     }

@@ -23,6 +23,9 @@ public class BlockHoundInstaller implements TestExecutionListener {
                 // moment. Refusing it mid-acquire would corrupt that lock and wedge the scheduler.
                 .allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask",
                         "cancel")
+                // Scheduling one takes the same lock, and a refusal there would wedge the worker's timers the same
+                // way: the likely cause of a test's send that once hung five minutes with no timeout firing.
+                .allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "offer")
                 // The MongoDB driver runs its reactive client on Netty and guards its pool and streams with
                 // short internal locks there. Refusing them would fail the driver mid-lock and wedge its pool.
                 .allowBlockingCallsInside("com.mongodb.internal.Locks", "checkedWithLock")
