@@ -12,7 +12,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -155,47 +154,39 @@ public final class Api {
 
     /** Every event of the channel's log, read page by page through the events endpoint. */
     public Flux<JsonNode> allEvents(User user, String channelId) {
-        return Flux.defer(() -> eventsAfter(user, channelId, -1));
+        return pages(user, "/api/channels/" + channelId + "/events", "events");
     }
 
     public List<JsonNode> events(User reader, String channelId) {
         return allEvents(reader, channelId).collectList().block();
     }
 
-    /** The whole history, oldest first, page by page with {@code after}. */
+    /** The whole history, oldest first. */
     public List<JsonNode> history(User reader, String channelId) {
-        return pages(reader, "/api/channels/" + channelId + "/messages", "messages");
+        return pages(reader, "/api/channels/" + channelId + "/messages", "messages").collectList().block();
     }
 
     public List<JsonNode> replies(User reader, String channelId, long threadSeq) {
-        return pages(reader, "/api/channels/" + channelId + "/messages/" + threadSeq + "/replies", "messages");
+        return pages(reader, "/api/channels/" + channelId + "/messages/" + threadSeq + "/replies", "messages")
+                .collectList().block();
     }
 
-    private List<JsonNode> pages(User reader, String path, String field) {
-        List<JsonNode> all = new ArrayList<>();
-        long after = -1;
-        while (true) {
-            JsonNode page = get(path + "?limit=200&after=" + after, reader).expect(200).body();
-            page.path(field).forEach(all::add);
-            if (!page.path("hasMore").asBoolean() || page.path(field).isEmpty()) {
-                return all;
-            }
-            after = all.get(all.size() - 1).path("seq").asLong();
-        }
+    /** A paged list, oldest first, page by page with {@code after}: the {@code field} of every page in turn. */
+    private Flux<JsonNode> pages(User reader, String path, String field) {
+        return Flux.defer(() -> pagesAfter(reader, path, field, -1));
     }
 
-    private Flux<JsonNode> eventsAfter(User user, String channelId, long after) {
-        return call(HttpMethod.GET, "/api/channels/" + channelId + "/events?limit=200&after=" + after, user.token(),
-                null, h -> { })
+    private Flux<JsonNode> pagesAfter(User reader, String path, String field, long after) {
+        return call(HttpMethod.GET, path + "?limit=200&after=" + after, reader.token(), null, h -> { })
                 .flatMapMany(response -> {
                     response.expect(200);
-                    JsonNode events = response.body().path("events");
-                    Flux<JsonNode> page = Flux.fromIterable(events);
-                    if (!response.body().path("hasMore").asBoolean()) {
+                    JsonNode items = response.body().path(field);
+                    Flux<JsonNode> page = Flux.fromIterable(items);
+                    if (!response.body().path("hasMore").asBoolean() || items.isEmpty()) {
                         return page;
                     }
-                    long last = events.get(events.size() - 1).path("seq").asLong();
-                    return page.concatWith(Flux.defer(() -> eventsAfter(user, channelId, last)));
+                    long last = items.get(items.size() - 1).path("seq").asLong();
+                    return page.concatWith(Flux.defer(() -> pagesAfter(reader, path, field, last)));
                 });
     }
 
