@@ -22,9 +22,9 @@ import java.util.List;
  * store) and 15 % of all the heap the server allocated.
  *
  * <p>A document goes out as BSON only if it comes back exactly as it went in, type for type (see
- * {@link #readsBackAsWritten}), and within the 16 MB the decoder reads; any other value, and any value written before this type existed, is written
- * and read as the default does. The BSON form has a tag of its own, one the default never writes, so a store
- * holds both forms side by side and needs no conversion.
+ * {@link #readsBackAsWritten}), and within the 16 MB the decoder reads; any other value, and any value written
+ * before this type existed, is written and read as the default does. The BSON form has a tag of its own, one
+ * the default never writes, so a store holds both forms side by side and needs no conversion.
  */
 final class DocumentValueType extends ObjectDataType {
 
