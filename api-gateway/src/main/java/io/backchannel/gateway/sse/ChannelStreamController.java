@@ -41,8 +41,8 @@ class ChannelStreamController {
         Limits.requireAfter(resumeFrom);
         // Access is settled before the response starts, so a refusal is a proper problem detail.
         return readAccess.require(channelId, caller).flatMapMany(channel -> responses.respond(caller,
-                streams.follow(channelId, resumeFrom != null ? resumeFrom : channel.lastSeq(), caller.userId(),
-                        DrainThreads.of(response))));
+                response.bufferFactory(), streams.follow(channelId, resumeFrom != null ? resumeFrom : channel.lastSeq(),
+                        caller.userId(), DrainThreads.of(response))));
     }
 
     private static long parseSeq(String lastEventId) {

@@ -9,7 +9,7 @@ import io.backchannel.gateway.stream.Presence;
 import io.backchannel.gateway.stream.SlowConsumerException;
 import io.backchannel.gateway.stream.StreamProperties;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,7 +26,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * that fell behind, a comment at once so {@code EventSource} opens, keepalives while idle, and the
  * connection counted for metrics and presence while it lasts. Frames are written as ready-made bytes,
  * one buffer each, rather than through Spring's {@code ServerSentEvent} writer, which formats every
- * frame again for every listener and writes it as three chunks.
+ * frame again for every listener and writes it as three chunks. The bytes are wrapped by the response's
+ * own buffer factory: Reactor Netty takes its own buffers as they are, and copies any other kind, so a
+ * page of history shared by a thousand listeners was copied a thousand times.
  */
 @Component
 class EventStreams {
@@ -53,19 +55,21 @@ class EventStreams {
      * The response for one channel's runs of events, every event with its seq as its {@code id}: a run is
      * written as one buffer, so a page of history goes out at once, its bytes shared by every listener.
      */
-    Flux<DataBuffer> respond(Caller caller, Flux<List<ChannelEvent>> runs) {
-        return stream(caller, runs, run -> List.of(eventFrames.sse(run)));
+    Flux<DataBuffer> respond(Caller caller, DataBufferFactory buffers, Flux<List<ChannelEvent>> runs) {
+        return stream(caller, buffers, runs, run -> List.of(eventFrames.sse(run)));
     }
 
     /**
      * The response for runs of events of several channels, each event written with the {@code id} that
      * {@code idOf} gives it, in order.
      */
-    Flux<DataBuffer> respond(Caller caller, Flux<List<ChannelEvent>> runs, Function<ChannelEvent, String> idOf) {
-        return stream(caller, runs, run -> run.stream().map(event -> eventFrames.sse(event, idOf.apply(event))).toList());
+    Flux<DataBuffer> respond(Caller caller, DataBufferFactory buffers, Flux<List<ChannelEvent>> runs,
+                             Function<ChannelEvent, String> idOf) {
+        return stream(caller, buffers, runs,
+                run -> run.stream().map(event -> eventFrames.sse(event, idOf.apply(event))).toList());
     }
 
-    private Flux<DataBuffer> stream(Caller caller, Flux<List<ChannelEvent>> runs,
+    private Flux<DataBuffer> stream(Caller caller, DataBufferFactory buffers, Flux<List<ChannelEvent>> runs,
                                     Function<List<ChannelEvent>, Iterable<byte[]>> framesOf) {
         Instant connectedAt = Instant.now();
         Flux<byte[]> frames = runs
@@ -80,7 +84,7 @@ class EventStreams {
                         frames.concatWithValues(END),
                         Flux.interval(properties.keepalive()).map(tick -> KEEPALIVE))
                 .takeWhile(frame -> frame != END)
-                .<DataBuffer>map(DefaultDataBufferFactory.sharedInstance::wrap)
+                .map(buffers::wrap)
                 .doOnSubscribe(subscription -> {
                     metrics.streamOpened(TRANSPORT);
                     presence.opened(caller.userId());

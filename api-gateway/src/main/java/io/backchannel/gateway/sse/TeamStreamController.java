@@ -69,7 +69,7 @@ class TeamStreamController {
                                 // Left: a later join starts the channel again from that join.
                                 .doFinally(signal -> following.remove(channel.getKey()));
                     });
-            return responses.respond(caller, Flux.merge(current, joinedLater), event -> {
+            return responses.respond(caller, response.bufferFactory(), Flux.merge(current, joinedLater), event -> {
                 position.put(event.channelId(), event.seq());
                 return TeamCursor.encode(position);
             });
