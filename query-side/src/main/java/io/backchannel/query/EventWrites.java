@@ -37,13 +37,30 @@ public final class EventWrites {
 
     /** Adds {@code write} to this batch's bulk for {@code collection}. */
     public static void submit(ReactiveMongoTemplate mongo, String collection, Consumer<ReactiveBulkOperations> write) {
-        Map<String, ReactiveBulkOperations> pending = pending();
-        if (pending == null) {
+        Batch batch = pending();
+        if (batch == null) {
             ReactiveBulkOperations alone = mongo.bulkOps(BulkMode.ORDERED, collection);
             write.accept(alone);
             alone.execute().block(WRITE_TIMEOUT);
         } else {
-            write.accept(pending.computeIfAbsent(collection, name -> mongo.bulkOps(BulkMode.ORDERED, name)));
+            write.accept(batch.bulk(mongo, collection));
+        }
+    }
+
+    /**
+     * Adds to this batch's bulk for {@code collection} a write that replaces any earlier one of the batch with
+     * the same {@code key}: only the last is sent, after the batch's other writes to the collection. For writes
+     * that a later one makes redundant, such as raising a document's high-water mark: a batch of a channel's
+     * messages then moves the channel once, not once for each message.
+     */
+    public static void submitLast(ReactiveMongoTemplate mongo, String collection, Object key,
+                                  Consumer<ReactiveBulkOperations> write) {
+        Batch batch = pending();
+        if (batch == null) {
+            submit(mongo, collection, write);
+        } else {
+            batch.bulk(mongo, collection);
+            batch.lasts.computeIfAbsent(collection, name -> new LinkedHashMap<>()).put(key, write);
         }
     }
 
@@ -55,33 +72,46 @@ public final class EventWrites {
 
     /** Sends the batch's writes so far, so that a read sees them. */
     public static void flush() {
-        Map<String, ReactiveBulkOperations> pending = pending();
-        if (pending != null) {
-            send(pending);
+        Batch batch = pending();
+        if (batch != null) {
+            batch.send();
         }
     }
 
     /** Gathers the writes of each batch the processor handles, and sends them after its last event. */
     public static MessageHandlerInterceptor<EventMessage<?>> sendPerBatch() {
         return (unitOfWork, chain) -> {
-            UnitOfWork<?> batch = unitOfWork.root();
-            Map<String, ReactiveBulkOperations> pending = batch.getOrComputeResource(PENDING, key -> new LinkedHashMap<>());
+            UnitOfWork<?> root = unitOfWork.root();
+            Batch batch = root.getOrComputeResource(PENDING, key -> new Batch());
             Object result = chain.proceed();
-            if (!(batch instanceof BatchingUnitOfWork<?> events) || events.isLastMessage()) {
-                send(pending);
+            if (!(root instanceof BatchingUnitOfWork<?> events) || events.isLastMessage()) {
+                batch.send();
             }
             return result;
         };
     }
 
-    private static Map<String, ReactiveBulkOperations> pending() {
+    private static Batch pending() {
         return CurrentUnitOfWork.isStarted() ? CurrentUnitOfWork.get().root().getResource(PENDING) : null;
     }
 
-    private static void send(Map<String, ReactiveBulkOperations> pending) {
-        if (!pending.isEmpty()) {
-            Mono.when(pending.values().stream().map(ReactiveBulkOperations::execute).toList()).block(WRITE_TIMEOUT);
-            pending.clear();
+    /** The writes of one batch not sent yet: a bulk per collection, and the writes kept to be sent last. */
+    private static final class Batch {
+
+        private final Map<String, ReactiveBulkOperations> bulks = new LinkedHashMap<>();
+        private final Map<String, Map<Object, Consumer<ReactiveBulkOperations>>> lasts = new LinkedHashMap<>();
+
+        ReactiveBulkOperations bulk(ReactiveMongoTemplate mongo, String collection) {
+            return bulks.computeIfAbsent(collection, name -> mongo.bulkOps(BulkMode.ORDERED, name));
+        }
+
+        void send() {
+            lasts.forEach((collection, writes) -> writes.values().forEach(write -> write.accept(bulks.get(collection))));
+            lasts.clear();
+            if (!bulks.isEmpty()) {
+                Mono.when(bulks.values().stream().map(ReactiveBulkOperations::execute).toList()).block(WRITE_TIMEOUT);
+                bulks.clear();
+            }
         }
     }
 }

@@ -3,7 +3,9 @@ package io.backchannel.query;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.messaging.DefaultInterceptorChain;
+import org.axonframework.messaging.MessageHandler;
 import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
@@ -81,9 +83,21 @@ public final class ProjectionContext implements AutoCloseable {
      * unit of work, through the interceptor that sends the batch's writes after its last event.
      */
     public void deliver(List<? extends EventMessage<?>> events) {
+        inOneBatch(events, this::handle);
+    }
+
+    /** Runs {@code handler} as the handling of a one-event batch, whose writes are sent after it returns. */
+    public static void inOneBatch(Runnable handler) {
+        inOneBatch(List.of(GenericEventMessage.asEventMessage("an event")), event -> {
+            handler.run();
+            return null;
+        });
+    }
+
+    private static void inOneBatch(List<? extends EventMessage<?>> events, MessageHandler<EventMessage<?>> handler) {
         BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(new ArrayList<EventMessage<?>>(events));
         ResultMessage<?> result = batch.executeWithResult(() -> new DefaultInterceptorChain<EventMessage<?>>(
-                batch, List.of(EventWrites.sendPerBatch()), this::handle).proceed());
+                batch, List.of(EventWrites.sendPerBatch()), handler).proceed());
         if (result.isExceptional()) {
             throw new IllegalStateException("a batch of " + events.size() + " events failed", result.exceptionResult());
         }

@@ -33,8 +33,10 @@ import static io.backchannel.query.Projections.pairId;
 
 /**
  * Channels, their members and their last seq. Owns {@code channels} and {@code channel_members}.
- * A channel document only moves forward: each update is guarded by {@code lastSeq < seq}, which makes
- * redelivery harmless and the member count exact.
+ * A channel document only moves forward: a change of members is guarded by {@code lastSeq < seq}, which
+ * makes redelivery harmless and the member count exact. Any other event only raises {@code lastSeq}
+ * ({@code $max}), once for a whole batch and after the batch's member changes, so {@code lastSeq} never
+ * passes a member change that is not written yet.
  */
 @Component
 @ProcessingGroup(Projections.GROUP)
@@ -77,7 +79,8 @@ public class ChannelDirectoryProjection {
     /** Every other event only moves the channel on. */
     @EventHandler
     void on(ChannelEvent event) {
-        advance(event, 0);
+        EventWrites.submitLast(mongo, CHANNELS, event.channelId(), bulk -> bulk.updateOne(byId(event.channelId()),
+                new Update().max("lastSeq", event.seq())));
     }
 
     @QueryHandler
@@ -133,10 +136,7 @@ public class ChannelDirectoryProjection {
     }
 
     private void advance(ChannelEvent event, long memberDelta) {
-        Update update = new Update().set("lastSeq", event.seq());
-        if (memberDelta != 0) {
-            update.inc("memberCount", memberDelta);
-        }
+        Update update = new Update().set("lastSeq", event.seq()).inc("memberCount", memberDelta);
         EventWrites.submit(mongo, CHANNELS, bulk -> bulk.updateOne(
                 Query.query(Criteria.where("_id").is(event.channelId()).and("lastSeq").lt(event.seq())), update));
     }
