@@ -1,10 +1,10 @@
 package io.backchannel.standalone.reliability;
 
-import io.backchannel.standalone.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backchannel.command.CommandSideApplication;
 import io.backchannel.gateway.GatewayApplication;
 import io.backchannel.query.QuerySideApplication;
+import io.backchannel.standalone.Api;
 import io.backchannel.standalone.Api.Response;
 import io.backchannel.standalone.Api.User;
 import org.axonframework.test.server.AxonServerContainer;

@@ -1,10 +1,10 @@
 package io.backchannel.standalone.reliability;
 
-import io.backchannel.standalone.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backchannel.api.account.AccountCreatedEvent;
 import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.api.team.MemberJoinedTeamEvent;
+import io.backchannel.standalone.Api;
 import io.backchannel.standalone.Api.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

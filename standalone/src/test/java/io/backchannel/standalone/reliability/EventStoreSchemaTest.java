@@ -1,7 +1,7 @@
 package io.backchannel.standalone.reliability;
 
-import io.backchannel.standalone.Api;
 import io.backchannel.api.Limits;
+import io.backchannel.standalone.Api;
 import io.backchannel.standalone.Api.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,8 @@
 package io.backchannel.standalone.reliability;
 
-import io.backchannel.standalone.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backchannel.standalone.Api;
 import io.backchannel.standalone.Api.User;
 
 import java.nio.charset.StandardCharsets;

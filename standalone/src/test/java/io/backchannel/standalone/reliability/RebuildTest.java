@@ -1,7 +1,7 @@
 package io.backchannel.standalone.reliability;
 
-import io.backchannel.standalone.Api;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.backchannel.standalone.Api;
 import io.backchannel.standalone.Api.Response;
 import io.backchannel.standalone.Api.User;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package io.backchannel.standalone.reliability;
 
-import io.backchannel.standalone.Api;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.backchannel.standalone.WsClient;
+import io.backchannel.standalone.Api;
 import io.backchannel.standalone.Api.Response;
 import io.backchannel.standalone.Api.User;
+import io.backchannel.standalone.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
