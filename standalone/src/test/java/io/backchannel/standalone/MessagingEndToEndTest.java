@@ -1,6 +1,7 @@
 package io.backchannel.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.backchannel.command.config.SnapshotThread;
 import io.backchannel.standalone.Api.Response;
 import io.backchannel.standalone.Api.User;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,10 +90,41 @@ class MessagingEndToEndTest {
                         .as("stored once: %s", event).isNull());
         assertThat(stored).isEqualTo(ackedSeq);
         // 2,000 events: the channel was snapshotted on the way, so loading it never replays its history.
-        JdbcTemplate eventStore = RunningServer.shared().bean(JdbcTemplate.class);
-        await().atMost(Duration.ofSeconds(30)).until(() -> eventStore.queryForObject(
-                "SELECT MAX(sequenceNumber) FROM SnapshotEventEntry WHERE aggregateIdentifier = ?", Long.class,
-                channel), snapshotSeq -> snapshotSeq != null && snapshotSeq >= 1_500);
+        await().atMost(Duration.ofSeconds(30)).until(() -> lastSnapshotSeq(channel), seq -> seq >= 1_500);
+    }
+
+    /** The send that crosses the snapshot threshold is answered without waiting for the snapshot. */
+    @Test
+    void sendsAreAnsweredWhileTheirChannelWaitsForItsSnapshot() {
+        User alice = api.signUp("alice");
+        String team = api.createTeam(alice);
+        String channel = api.createChannel(alice, team, false);
+        CountDownLatch snapshotsHeld = new CountDownLatch(1);
+        RunningServer.shared().bean(SnapshotThread.class).executor().execute(() -> {
+            try {
+                snapshotsHeld.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            // Past the threshold of 500 events, while the snapshot thread is held.
+            Flux.range(0, 600)
+                    .flatMap(i -> api.send(alice, channel, "held-" + i, "message " + i), 8)
+                    .doOnNext(response -> response.expect(201))
+                    .blockLast(Duration.ofMinutes(2));
+            assertThat(lastSnapshotSeq(channel)).as("no snapshot taken while its thread is held").isEqualTo(-1);
+        } finally {
+            snapshotsHeld.countDown();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> lastSnapshotSeq(channel), seq -> seq >= 500);
+    }
+
+    /** The seq of the channel's latest snapshot, -1 if it has none. */
+    private static long lastSnapshotSeq(String channel) {
+        Long seq = RunningServer.shared().bean(JdbcTemplate.class).queryForObject(
+                "SELECT MAX(sequenceNumber) FROM SnapshotEventEntry WHERE aggregateIdentifier = ?", Long.class, channel);
+        return seq == null ? -1 : seq;
     }
 
     /** A busy channel takes the sends that queue up together (one append); each is still answered on its own. */
