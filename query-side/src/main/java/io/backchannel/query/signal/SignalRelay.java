@@ -2,6 +2,7 @@ package io.backchannel.query.signal;
 
 import io.backchannel.api.signal.FollowSignalsQuery;
 import io.backchannel.api.signal.RelaySignalQuery;
+import io.backchannel.query.UpdateMessage;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.stereotype.Component;
@@ -22,7 +23,7 @@ class SignalRelay {
 
     @QueryHandler
     Boolean handle(RelaySignalQuery query) {
-        emitter.emit(FollowSignalsQuery.class, follower -> true, query.signal());
+        emitter.emit(FollowSignalsQuery.class, follower -> true, UpdateMessage.of(query.signal()));
         return Boolean.TRUE;
     }
 
