@@ -14,7 +14,6 @@ import io.backchannel.api.team.TeamIds;
 import io.backchannel.api.team.TeamUpdate;
 import io.backchannel.query.EventWrites;
 import io.backchannel.query.Projections;
-import io.backchannel.query.UpdateMessage;
 import io.backchannel.query.channel.ChannelDirectoryProjection;
 import io.backchannel.query.member.MemberProjection;
 import io.backchannel.query.message.MessageHistoryProjection;
@@ -138,6 +137,6 @@ public class BootProjection {
     }
 
     private void emit(TeamUpdate update) {
-        emitter.emit(FollowTeamQuery.class, query -> query.teamId().equals(update.teamId()), UpdateMessage.of(update));
+        emitter.emit(FollowTeamQuery.class, query -> query.teamId().equals(update.teamId()), update);
     }
 }

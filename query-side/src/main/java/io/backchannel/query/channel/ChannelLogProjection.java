@@ -8,7 +8,6 @@ import io.backchannel.api.channel.FetchEventsQuery;
 import io.backchannel.api.channel.FollowChannelQuery;
 import io.backchannel.query.EventWrites;
 import io.backchannel.query.Projections;
-import io.backchannel.query.UpdateMessage;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.queryhandling.QueryHandler;
@@ -58,8 +57,7 @@ public class ChannelLogProjection {
                 .append("type", event.type())
                 .append("json", write(event));
         EventWrites.save(mongo, COLLECTION, document);
-        emitter.emit(FollowChannelQuery.class, query -> query.channelId().equals(event.channelId()),
-                UpdateMessage.of(event));
+        emitter.emit(FollowChannelQuery.class, query -> query.channelId().equals(event.channelId()), event);
     }
 
     @QueryHandler

@@ -2,7 +2,6 @@ package io.backchannel.query.signal;
 
 import io.backchannel.api.signal.FollowSignalsQuery;
 import io.backchannel.api.signal.RelaySignalQuery;
-import io.backchannel.query.UpdateMessage;
 import org.axonframework.queryhandling.QueryHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.stereotype.Component;
@@ -23,7 +22,7 @@ class SignalRelay {
 
     @QueryHandler
     Boolean handle(RelaySignalQuery query) {
-        emitter.emit(FollowSignalsQuery.class, follower -> true, UpdateMessage.of(query.signal()));
+        emitter.emit(FollowSignalsQuery.class, follower -> true, query.signal());
         return Boolean.TRUE;
     }
 
