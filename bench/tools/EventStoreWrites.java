@@ -63,9 +63,10 @@ public class EventStoreWrites {
                     + "sequenceNumber, type, eventIdentifier, metaData, payload, payloadRevision, payloadType, timeStamp) "
                     + "VALUES (?, ?, 'Channel', ?, ?, ?, NULL, 'io.backchannel.api.message.MessagePostedEvent', "
                     + "'2026-11-30T05:00:00.000Z')");
+            int commits = (events + perCommit - 1) / perCommit;
             long bytesAtHalf = 0;
-            for (int written = 0; written < events; written += perCommit) {
-                if (written == events / 2 / perCommit * perCommit) {
+            for (int commit = 0; commit < commits; commit++) {
+                if (commit == commits / 2) {
                     bytesAtHalf = fileWriteBytes(store);
                 }
                 for (int i = 0; i < perCommit; i++) {
@@ -80,7 +81,7 @@ public class EventStoreWrites {
                 append.executeBatch();
                 store.commit();
             }
-            long measured = events - events / 2 / perCommit * perCommit;
+            long measured = (long) (commits - commits / 2) * perCommit;
             System.out.printf("eventIdentifier index %s, %d channels, %d events a commit: %,.0f bytes written per event%n",
                     eventIdIndex ? "on" : "off", channels, perCommit, (fileWriteBytes(store) - bytesAtHalf) / (double) measured);
         }

@@ -59,7 +59,7 @@ public final class EventWrites {
         if (batch == null) {
             submit(mongo, collection, write);
         } else {
-            batch.bulk(mongo, collection);
+            batch.bulk(mongo, collection); // send() adds the kept write to this bulk, so it must exist
             batch.lasts.computeIfAbsent(collection, name -> new LinkedHashMap<>()).put(key, write);
         }
     }
