@@ -1,9 +1,14 @@
 package io.backchannel.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.backchannel.api.message.MessagePostedEvent;
 import io.backchannel.command.config.SnapshotThread;
+import io.backchannel.query.config.RequestOriginProvider;
 import io.backchannel.standalone.Api.Response;
 import io.backchannel.standalone.Api.User;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -118,6 +123,26 @@ class MessagingEndToEndTest {
             snapshotsHeld.countDown();
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> lastSnapshotSeq(channel), seq -> seq >= 500);
+    }
+
+    /**
+     * A stored event carries the correlation and trace ids of the command that caused it, while the projections
+     * take none from the events they handle (which would mean reading each one's stored metadata back).
+     */
+    @Test
+    void storedEventsCarryTheOriginOfTheCommandThatCausedThem() {
+        User alice = api.signUp("alice");
+        String team = api.createTeam(alice);
+        String channel = api.createChannel(alice, team, false);
+        api.send(alice, channel, "traced", "hello").block().expect(201);
+
+        assertThat(RunningServer.shared().bean(Configuration.class).correlationDataProviders())
+                .singleElement().isInstanceOf(RequestOriginProvider.class);
+        DomainEventMessage<?> posted = RunningServer.shared().bean(EventStore.class).readEvents(channel).asStream()
+                .filter(event -> event.getPayload() instanceof MessagePostedEvent).findFirst().orElseThrow();
+        assertThat(posted.getMetaData().get("correlationId"))
+                .as("the command's id, not the event's own").isNotNull().isNotEqualTo(posted.getIdentifier())
+                .isEqualTo(posted.getMetaData().get("traceId"));
     }
 
     /** The seq of the channel's latest snapshot, -1 if it has none. */

@@ -8,6 +8,7 @@ import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.extensions.mongo.DefaultMongoTemplate;
 import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
 import org.axonframework.serialization.Serializer;
@@ -52,6 +53,15 @@ public class QuerySideConfiguration {
     @ConditionalOnMissingBean(name = "backchannelEventUpcasters")
     static EventUpcaster backchannelEventUpcasters() {
         return EventEvolution.chain();
+    }
+
+    /**
+     * Takes the place of Axon's default provider, which reads every handled event's metadata, wherever the
+     * projections run. A command-side process alone keeps the default, which gives commands the same.
+     */
+    @Bean
+    CorrelationDataProvider requestOriginProvider() {
+        return new RequestOriginProvider();
     }
 
     /**
