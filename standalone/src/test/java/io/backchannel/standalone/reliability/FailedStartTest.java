@@ -14,9 +14,9 @@ class FailedStartTest {
     /** A setting read late in the start, once the MongoDB clients and their threads exist. */
     @Test
     void aServerWithAnInvalidSettingExitsWithAnError(@TempDir Path data) {
-        ServerProcess server = ServerProcess.on(data.resolve("data"), "--backchannel.rate-limit.enabled=maybe").start();
+        ServerProcess server = ServerProcess.on(data.resolve("data"), "--backchannel.rate-limit.sends-per-second=many").start();
 
         assertThat(server.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
-        assertThat(server.tail(200)).contains("APPLICATION FAILED TO START").contains("backchannel.rate-limit.enabled");
+        assertThat(server.tail(200)).contains("APPLICATION FAILED TO START").contains("backchannel.rate-limit.sends-per-second");
     }
 }
