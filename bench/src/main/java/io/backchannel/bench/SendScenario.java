@@ -35,15 +35,21 @@ final class SendScenario {
         Duration duration = o.duration("duration");
         long maxCount = o.integer("count");
         int textSize = o.integer("text-size");
+        String transport = o.string("send-transport");
         String tag = ctx.runId + "-c" + channelCount;
-        Report report = new Report("send", channelCount == 1 ? "send throughput: one hot channel"
-                : "send throughput: " + channelCount + " channels");
-        report.param("channels", channelCount).param("senders", senderCount).param("duration", Ctx.human(duration))
+        Report report = new Report("send", (channelCount == 1 ? "send throughput: one hot channel"
+                : "send throughput: " + channelCount + " channels") + (transport.equals("ws") ? ", over WebSocket" : ""));
+        report.param("channels", channelCount).param("transport", transport).param("senders", senderCount).param("duration", Ctx.human(duration))
                 .param("warmup", Ctx.human(warmup)).param("maxCount", maxCount).param("textSize", textSize);
 
         // --- setup: a team, its channels, one user per sender ------------------------------------------
         Ctx.log("send: setting up %d channels and %d senders", channelCount, senderCount);
         Client client = ctx.client;
+        Sends.Poster poster = switch (transport) {
+            case "http" -> Sends.http(client);
+            case "ws" -> new WsPoster(ctx.url);
+            default -> throw new BenchException("--send-transport must be http or ws, not " + transport);
+        };
         Client.User owner = client.signUp(ctx.username("owner-c" + channelCount + "-", 0)).block();
         String teamId = client.createTeam(owner, "send-" + tag).block();
         List<String> channels = Client.parallel(channelCount, ctx.setupConcurrency,
@@ -63,7 +69,7 @@ final class SendScenario {
         Ctx.log("send: %d channel memberships; starting %s warm-up + %s measured", joins.size(), Ctx.human(warmup), Ctx.human(duration));
 
         // --- load ----------------------------------------------------------------------------------------
-        Sends sends = new Sends(client);
+        Sends sends = new Sends(poster);
         Histogram latency = Report.histogram();
         ConcurrentLinkedQueue<Sends.Ack> acks = new ConcurrentLinkedQueue<>();
         AtomicLong issued = new AtomicLong();
@@ -101,6 +107,7 @@ final class SendScenario {
                     .block(warmup.plus(duration).plus(Duration.ofMinutes(2)));
             return null;
         });
+        poster.close();
         long measuredNanos = Math.min(System.nanoTime(), end) - measureFrom;
         double seconds = measuredNanos / 1e9;
 
