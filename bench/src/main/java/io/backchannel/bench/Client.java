@@ -96,6 +96,12 @@ final class Client implements AutoCloseable {
         }
     }
 
+    /** A client that opens a connection of its own for each request or stream, to a loopback {@code baseUrl}. */
+    static HttpClient unpooled(String baseUrl) {
+        String url = requireLoopback(baseUrl);
+        return HttpClient.newConnection().remoteAddress(() -> loopbackAddress(url));
+    }
+
     Mono<Resp> call(HttpMethod method, String path, String token, Object body) {
         String payload = body == null ? null : body instanceof String raw ? raw : write(body);
         HttpClient client = http.headers(h -> {

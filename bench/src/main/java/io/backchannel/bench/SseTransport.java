@@ -17,8 +17,7 @@ final class SseTransport implements StreamTransport {
     private final HttpClient http;
 
     SseTransport(String baseUrl) {
-        String url = Client.requireLoopback(baseUrl);
-        this.http = HttpClient.newConnection().remoteAddress(() -> Client.loopbackAddress(url));
+        this.http = Client.unpooled(baseUrl);
     }
 
     @Override

@@ -21,8 +21,7 @@ final class WsPoster implements Sends.Poster {
     private final Map<String, Mono<Connection>> connections = new ConcurrentHashMap<>();
 
     WsPoster(String baseUrl) {
-        String url = Client.requireLoopback(baseUrl);
-        this.http = HttpClient.newConnection().remoteAddress(() -> Client.loopbackAddress(url));
+        this.http = Client.unpooled(baseUrl);
     }
 
     @Override

@@ -28,8 +28,7 @@ final class WsTransport implements StreamTransport {
     private final HttpClient http;
 
     WsTransport(String baseUrl) {
-        String url = Client.requireLoopback(baseUrl);
-        this.http = HttpClient.newConnection().remoteAddress(() -> Client.loopbackAddress(url));
+        this.http = Client.unpooled(baseUrl);
     }
 
     @Override
