@@ -294,8 +294,9 @@ async function enterTeam(teamId, channelId, { fresh = false } = {}) {
 }
 
 /**
- * POST /api/teams answers once the team's #general exists, which may be a moment before the boot
- * snapshot knows the team: right after creating or joining, a 404 or 403 is worth a few retries.
+ * Creating or joining a team answers once the boot cache of the node that took the write shows the
+ * new member; behind a load balancer, another node's cache may be a moment behind: right after creating
+ * or joining, a 404 or 403 is worth a few retries.
  */
 async function bootRetrying(teamId, retries) {
   for (let attempt = 0; ; attempt++) {

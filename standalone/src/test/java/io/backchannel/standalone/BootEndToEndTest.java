@@ -74,6 +74,25 @@ class BootEndToEndTest {
     }
 
     @Test
+    void aBootRightAfterCreatingOrJoiningATeamShowsTheCallerInItsGeneralChannel() {
+        // A client boots the moment its create or join answers; the team's own events may trail that
+        // answer by a batch of the projections, which must never show as a 403 or 404 to the writer.
+        for (int round = 0; round < 20; round++) {
+            User owner = api.signUp("owner");
+            User joiner = api.signUp("joiner");
+            Response created = api.post("/api/teams", owner, Map.of("name", "Race " + round)).expect(201);
+            String team = created.text("teamId");
+            String general = created.text("generalChannelId");
+            assertThat(byId(api.get("/api/teams/" + team + "/boot", owner).expect(200).body()).get(general)
+                    .path("isMember").asBoolean()).isTrue();
+            api.joinTeam(joiner, team);
+            JsonNode joinerBoot = api.get("/api/teams/" + team + "/boot", joiner).expect(200).body();
+            assertThat(joinerBoot.path("team").path("memberCount").asLong()).isEqualTo(2);
+            assertThat(byId(joinerBoot).get(general).path("isMember").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
     void readMarkersRefuseWhatTheyCannotMean() {
         User alice = api.signUp("alice");
         User bob = api.signUp("bob");

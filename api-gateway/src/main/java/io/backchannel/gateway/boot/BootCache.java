@@ -101,21 +101,23 @@ public class BootCache implements HealthIndicator {
     }
 
     /**
-     * Completes once the team can be booted: its own events may trail its general channel's by a batch
-     * of the projections, and a client boots right after creating it. Gives up quietly after the wait.
+     * Completes once this node's cache can boot {@code userId}, whose own write (creating the team, or
+     * joining it) just made them a member with the general channel at {@code generalSeq}: a client boots
+     * right after that write. The member is applied at once, since the write is stored; the same update
+     * arriving later changes nothing. The team itself may trail the write by a batch of the projections,
+     * so a team not found yet is looked up again. Gives up quietly after the wait.
      */
-    public Mono<Void> awaitTeam(String teamId) {
+    public Mono<Void> awaitMember(String teamId, String userId, String generalChannelId, long generalSeq) {
+        Duration wait = streamProperties.readYourWrites();
         return Mono.defer(() -> team(teamId))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200))
                         .filter(RejectedException.class::isInstance))
-                .timeout(streamProperties.readYourWrites())
-                .onErrorResume(error -> Mono.empty())
-                .then();
-    }
-
-    /** Applies a write this node made itself at once; the same update arriving later changes nothing. */
-    public void joined(String teamId, String userId) {
-        loaded(teamId).subscribe(team -> team.joined(userId));
+                .timeout(wait)
+                .flatMap(team -> {
+                    team.joined(userId);
+                    return team.awaitApplied(generalChannelId, generalSeq, wait);
+                })
+                .onErrorResume(error -> Mono.empty());
     }
 
     public void markerMoved(String teamId, TeamDirectory.ReadMarker marker) {

@@ -59,7 +59,7 @@ class TeamController {
         String generalId = ids.next('C');
         return axon.send(new CreateTeamCommand(teamId, request.name(), caller.userId(), generalId))
                 .then(streams.awaitProjected(generalId, 0))
-                .then(bootCache.awaitTeam(teamId))
+                .then(bootCache.awaitMember(teamId, caller.userId(), generalId, 0))
                 .thenReturn(new TeamCreated(teamId, request.name(), generalId));
     }
 
@@ -67,9 +67,8 @@ class TeamController {
     Mono<Joined> join(@PathVariable String teamId, Caller caller) {
         String userId = caller.userId();
         return axon.<TeamMembership>send(new JoinTeamCommand(teamId, userId))
-                .doOnNext(membership -> bootCache.joined(teamId, userId))
                 .flatMap(membership -> streams.awaitProjected(membership.generalChannelId(), membership.generalJoinSeq())
-                        .then(bootCache.awaitApplied(teamId, membership.generalChannelId(),
+                        .then(bootCache.awaitMember(teamId, userId, membership.generalChannelId(),
                                 membership.generalJoinSeq()))
                         .thenReturn(new Joined(teamId, userId, membership.generalChannelId())));
     }

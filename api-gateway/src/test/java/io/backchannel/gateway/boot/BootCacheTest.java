@@ -1,0 +1,112 @@
+package io.backchannel.gateway.boot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.backchannel.api.RejectedException;
+import io.backchannel.api.channel.ChannelCreatedEvent;
+import io.backchannel.api.team.FollowTeamQuery;
+import io.backchannel.api.team.TeamDirectory;
+import io.backchannel.api.team.TeamUpdate;
+import io.backchannel.gateway.bus.AxonClient;
+import io.backchannel.gateway.security.Caller;
+import io.backchannel.gateway.stream.ChannelLog;
+import io.backchannel.gateway.stream.StreamProperties;
+import org.axonframework.queryhandling.DefaultSubscriptionQueryResult;
+import org.axonframework.queryhandling.SubscriptionQueryResult;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+/**
+ * Read-your-writes for a team's writer: the projections store a team, its members and its channels in
+ * separate writes, so a cache may load a team between them. Whoever just created or joined it must
+ * still boot into it at once.
+ */
+class BootCacheTest {
+
+    private static final String TEAM = "T1";
+    private static final String GENERAL = "C1";
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final AxonClient axon = mock(AxonClient.class);
+    private final ChannelLog channelLog = mock(ChannelLog.class);
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
+    private final BootCache cache = new BootCache(axon, channelLog, new BootProperties(64, 1, false),
+            new StreamProperties(16, 64, Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                    WAIT, 200, 10), json);
+    private final Caller alice = new Caller("alice", "alice", "Alice");
+
+    @Test
+    void theCreatorBootsIntoATeamLoadedBeforeTheProjectionsStoredThemAsAMember() throws IOException {
+        directories(new TeamDirectory(TEAM, "Acme", List.of(), List.of(GENERAL), List.of()));
+        generalCreatedBy("alice");
+
+        StepVerifier.create(cache.awaitMember(TEAM, "alice", GENERAL, 0)).expectComplete().verify(WAIT);
+
+        JsonNode boot = bootOf(alice);
+        assertThat(boot.path("team").path("memberCount").asLong()).isEqualTo(1);
+        assertThat(boot.path("channels").get(0).path("channelId").asText()).isEqualTo(GENERAL);
+        assertThat(boot.path("channels").get(0).path("isMember").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aTeamTheProjectionsDoNotShowYetIsLookedUpAgainUntilTheyDo() throws IOException {
+        AtomicInteger lookups = new AtomicInteger();
+        when(axon.subscribe(any(FollowTeamQuery.class), eq(TeamDirectory.class), eq(TeamUpdate.class), anyInt()))
+                .thenAnswer(invocation -> Mono.just(lookups.incrementAndGet() < 3
+                        ? subscription(null)
+                        : subscription(new TeamDirectory(TEAM, "Acme", List.of("alice"), List.of(GENERAL), List.of()))));
+        generalCreatedBy("alice");
+
+        StepVerifier.create(cache.awaitMember(TEAM, "alice", GENERAL, 0)).expectComplete().verify(WAIT);
+
+        assertThat(lookups).hasValue(3);
+        assertThat(bootOf(alice).path("team").path("teamId").asText()).isEqualTo(TEAM);
+    }
+
+    @Test
+    void anotherUserStillCannotBootATeamTheyAreNotIn() {
+        directories(new TeamDirectory(TEAM, "Acme", List.of("alice"), List.of(GENERAL), List.of()));
+        generalCreatedBy("alice");
+        StepVerifier.create(cache.awaitMember(TEAM, "alice", GENERAL, 0)).expectComplete().verify(WAIT);
+
+        StepVerifier.create(cache.boot(TEAM, new Caller("mallory", "mallory", "Mallory")))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(RejectedException.class)
+                        .hasMessageContaining("not a member"))
+                .verify(WAIT);
+    }
+
+    private void directories(TeamDirectory directory) {
+        when(axon.subscribe(any(FollowTeamQuery.class), eq(TeamDirectory.class), eq(TeamUpdate.class), anyInt()))
+                .thenAnswer(invocation -> Mono.just(subscription(directory)));
+    }
+
+    private void generalCreatedBy(String userId) {
+        when(channelLog.after(GENERAL, -1)).thenReturn(Flux.just(List.of(
+                new ChannelCreatedEvent(GENERAL, 0, Instant.now(), TEAM, "general", false, userId))));
+    }
+
+    private static SubscriptionQueryResult<TeamDirectory, TeamUpdate> subscription(TeamDirectory directory) {
+        return new DefaultSubscriptionQueryResult<>(Mono.justOrEmpty(directory), Flux.never(), () -> true);
+    }
+
+    private JsonNode bootOf(Caller caller) throws IOException {
+        byte[] boot = cache.boot(TEAM, caller).block(WAIT);
+        return json.readTree(boot);
+    }
+}
