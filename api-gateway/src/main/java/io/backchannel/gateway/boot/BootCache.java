@@ -3,6 +3,8 @@ package io.backchannel.gateway.boot;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backchannel.api.RejectedException;
 import io.backchannel.api.Rejection;
+import io.backchannel.api.channel.ChannelAccess;
+import io.backchannel.api.channel.ChannelCreatedEvent;
 import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.api.team.BootView;
 import io.backchannel.api.team.FetchTeamIdsQuery;
@@ -52,6 +54,8 @@ public class BootCache implements HealthIndicator {
     private final StreamProperties streamProperties;
     private final ObjectMapper json;
     private final ConcurrentMap<String, Mono<TeamState>> teams = new ConcurrentHashMap<>();
+    /** The team of every channel this node has seen in a team it loaded; a channel never changes team. */
+    private final ConcurrentMap<String, String> channelTeams = new ConcurrentHashMap<>();
     private volatile boolean warm;
 
     BootCache(AxonClient axon, ChannelLog channelLog, BootProperties properties, StreamProperties streamProperties,
@@ -84,6 +88,20 @@ public class BootCache implements HealthIndicator {
             // Events first, then the snapshot: a change between the two shows in both, never in neither.
             Flux<ChannelEvent> changes = team.appliedEvents().replay(Queues.SMALL_BUFFER_SIZE).autoConnect(0);
             return new TeamMemberships(team.memberChannels(caller.userId()), changes);
+        });
+    }
+
+    /**
+     * The user's standing in a channel whose team this node holds, or empty when it holds no such team
+     * (ask the projections). It is as current as a boot: this node's own membership and channel writes
+     * answer only once it shows them. A reconnect storm asks this thousands of times at once.
+     */
+    public Mono<ChannelAccess> access(String channelId, String userId) {
+        return Mono.defer(() -> {
+            String teamId = channelTeams.get(channelId);
+            Mono<TeamState> team = teamId == null ? null : teams.get(teamId);
+            return team == null ? Mono.empty()
+                    : team.mapNotNull(loaded -> loaded.access(channelId, userId)).onErrorResume(error -> Mono.empty());
         });
     }
 
@@ -157,6 +175,7 @@ public class BootCache implements HealthIndicator {
                 .flatMap(subscription -> subscription.initialResult()
                         .flatMap(directory -> {
                             TeamState team = new TeamState(directory);
+                            directory.channelIds().forEach(channelId -> channelTeams.put(channelId, teamId));
                             return Flux.fromIterable(directory.channelIds())
                                     .flatMap(channelId -> channelLog.after(channelId, -1), 4)
                                     .doOnNext(run -> run.forEach(team::apply))
@@ -191,6 +210,9 @@ public class BootCache implements HealthIndicator {
             team.marker(update.readMarker());
         } else if (update.channelEvent() != null) {
             var event = update.channelEvent();
+            if (event instanceof ChannelCreatedEvent created) {
+                channelTeams.put(created.channelId(), created.teamId());
+            }
             long last = team.lastSeq(event.channelId());
             if (event.seq() > last + 1) {
                 // A hole: the log has what the updates lost.

@@ -2,6 +2,7 @@ package io.backchannel.gateway.boot;
 
 import io.backchannel.api.channel.ChannelCreatedEvent;
 import io.backchannel.api.channel.ChannelEvent;
+import io.backchannel.api.channel.ChannelView;
 import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.api.channel.MemberLeftChannelEvent;
 import io.backchannel.api.message.MessagePostedEvent;
@@ -52,6 +53,11 @@ final class ChannelState {
 
     Long joinSeq(String userId) {
         return joinSeqs.get(userId);
+    }
+
+    /** The channel as {@code GET /api/channels/{id}} shows it, or null before its creation is applied. */
+    ChannelView view(String teamId) {
+        return name == null ? null : new ChannelView(channelId, teamId, name, isPrivate, memberCount(), lastSeq);
     }
 
     byte[] bootHead() {

@@ -2,8 +2,10 @@ package io.backchannel.gateway.boot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backchannel.api.Rejection;
+import io.backchannel.api.channel.ChannelAccess;
 import io.backchannel.api.channel.ChannelCreatedEvent;
 import io.backchannel.api.channel.ChannelEvent;
+import io.backchannel.api.channel.ChannelView;
 import io.backchannel.api.team.BootView;
 import io.backchannel.api.team.TeamDirectory;
 import io.backchannel.gateway.security.Caller;
@@ -57,6 +59,13 @@ final class TeamState {
 
     synchronized boolean isMember(String userId) {
         return members.contains(userId);
+    }
+
+    /** The user's standing in one of the team's channels, or null for a channel not applied here yet. */
+    synchronized ChannelAccess access(String channelId, String userId) {
+        ChannelState channel = channels.get(channelId);
+        ChannelView view = channel == null ? null : channel.view(teamId);
+        return view == null ? null : new ChannelAccess(view, members.contains(userId), channel.joinSeq(userId) != null);
     }
 
     /** Applies a channel's next event, which must follow {@link #lastSeq} directly; earlier ones are ignored. */

@@ -108,7 +108,7 @@ class MessageController {
                               Caller caller) {
         int pageLimit = Limits.pageLimit(limit);
         Limits.requireAfter(after);
-        return readAccess.require(channelId, caller)
+        return readAccess.requireReadable(channelId, caller)
                 .then(axon.query(new FetchRepliesQuery(channelId, seq, after, pageLimit), MessagePage.class))
                 .switchIfEmpty(Mono.error(() -> Rejection.notFound("no message at seq " + seq).exception()));
     }
@@ -148,7 +148,7 @@ class MessageController {
                            @RequestParam(required = false) Integer limit, Caller caller) {
         int pageLimit = Limits.pageLimit(limit);
         Limits.requireAfter(after);
-        return readAccess.require(channelId, caller)
+        return readAccess.requireReadable(channelId, caller)
                 .then(axon.query(new FetchEventsQuery(channelId, after, pageLimit), EventPage.class));
     }
 }

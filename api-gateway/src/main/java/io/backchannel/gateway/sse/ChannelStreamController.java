@@ -40,9 +40,8 @@ class ChannelStreamController {
         Long resumeFrom = lastEventId != null ? Long.valueOf(parseSeq(lastEventId)) : after;
         Limits.requireAfter(resumeFrom);
         // Access is settled before the response starts, so a refusal is a proper problem detail.
-        return readAccess.require(channelId, caller).flatMapMany(channel -> responses.respond(caller,
-                response.bufferFactory(), streams.follow(channelId, resumeFrom != null ? resumeFrom : channel.lastSeq(),
-                        caller.userId(), DrainThreads.of(response))));
+        return readAccess.subscriptionStart(channelId, resumeFrom, caller).flatMapMany(from -> responses.respond(caller,
+                response.bufferFactory(), streams.follow(channelId, from, caller.userId(), DrainThreads.of(response))));
     }
 
     private static long parseSeq(String lastEventId) {

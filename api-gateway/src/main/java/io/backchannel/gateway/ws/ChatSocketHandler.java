@@ -244,8 +244,8 @@ class ChatSocketHandler implements WebSocketHandler {
                     || after.asLong() < -1)) {
                 return Mono.error(Rejection.invalid("afterSeq must be a seq, or -1 for everything").exception());
             }
-            return readAccess.require(channelId, caller).doOnNext(channel -> {
-                long from = after.isIntegralNumber() ? after.asLong() : channel.lastSeq();
+            Long resumeFrom = after.isIntegralNumber() ? after.asLong() : null;
+            return readAccess.subscriptionStart(channelId, resumeFrom, caller).doOnNext(from -> {
                 Sinks.Empty<Void> stop = Sinks.empty();
                 Sinks.Empty<Void> previous = subscriptions.put(channelId, stop);
                 if (previous != null) {

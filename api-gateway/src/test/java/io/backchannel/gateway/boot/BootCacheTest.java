@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.backchannel.api.RejectedException;
+import io.backchannel.api.channel.ChannelAccess;
 import io.backchannel.api.channel.ChannelCreatedEvent;
+import io.backchannel.api.channel.ChannelView;
+import io.backchannel.api.channel.MemberLeftChannelEvent;
 import io.backchannel.api.team.FollowTeamQuery;
 import io.backchannel.api.team.TeamDirectory;
 import io.backchannel.api.team.TeamUpdate;
@@ -17,6 +20,7 @@ import org.axonframework.queryhandling.SubscriptionQueryResult;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 import java.io.IOException;
@@ -35,7 +39,7 @@ import static org.mockito.Mockito.when;
 /**
  * Read-your-writes for a team's writer: the projections store a team, its members and its channels in
  * separate writes, so a cache may load a team between them. Whoever just created or joined it must
- * still boot into it at once.
+ * still boot into it at once. And the standing in a channel, answered from memory for teams held here.
  */
 class BootCacheTest {
 
@@ -89,6 +93,37 @@ class BootCacheTest {
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(RejectedException.class)
                         .hasMessageContaining("not a member"))
                 .verify(WAIT);
+    }
+
+    @Test
+    void aChannelsAccessIsAnsweredFromATeamHeldHereAndFollowsItsUpdates() {
+        Sinks.Many<TeamUpdate> updates = Sinks.many().unicast().onBackpressureBuffer();
+        when(axon.subscribe(any(FollowTeamQuery.class), eq(TeamDirectory.class), eq(TeamUpdate.class), anyInt()))
+                .thenAnswer(invocation -> Mono.just(new DefaultSubscriptionQueryResult<>(
+                        Mono.just(new TeamDirectory(TEAM, "Acme", List.of("alice", "bob"), List.of(GENERAL), List.of())),
+                        updates.asFlux(), () -> true)));
+        generalCreatedBy("alice");
+        StepVerifier.create(cache.access(GENERAL, "alice")).expectComplete().verify(WAIT); // no team held yet
+        StepVerifier.create(cache.awaitMember(TEAM, "alice", GENERAL, 0)).expectComplete().verify(WAIT);
+
+        StepVerifier.create(cache.access(GENERAL, "alice"))
+                .expectNext(new ChannelAccess(new ChannelView(GENERAL, TEAM, "general", false, 1, 0), true, true))
+                .expectComplete().verify(WAIT);
+        StepVerifier.create(cache.access(GENERAL, "mallory"))
+                .expectNextMatches(access -> !access.teamMember() && !access.channelMember())
+                .expectComplete().verify(WAIT);
+        StepVerifier.create(cache.access("C-unknown", "alice")).expectComplete().verify(WAIT);
+
+        // A private channel created, and later left by its creator: its access follows both.
+        updates.tryEmitNext(TeamUpdate.of(TEAM, new ChannelCreatedEvent("C2", 0, Instant.now(), TEAM, "secret", true, "bob")));
+        StepVerifier.create(cache.access("C2", "alice").repeatWhenEmpty(tries -> tries.delayElements(Duration.ofMillis(10))))
+                .expectNext(new ChannelAccess(new ChannelView("C2", TEAM, "secret", true, 1, 0), true, false))
+                .expectComplete().verify(WAIT);
+        updates.tryEmitNext(TeamUpdate.of(TEAM, new MemberLeftChannelEvent("C2", 1, Instant.now(), "bob")));
+        StepVerifier.create(cache.awaitApplied(TEAM, "C2", 1)).expectComplete().verify(WAIT);
+        StepVerifier.create(cache.access("C2", "bob"))
+                .expectNextMatches(access -> access.teamMember() && !access.channelMember())
+                .expectComplete().verify(WAIT);
     }
 
     private void directories(TeamDirectory directory) {

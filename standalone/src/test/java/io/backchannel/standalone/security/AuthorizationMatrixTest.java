@@ -289,6 +289,10 @@ class AuthorizationMatrixTest {
         channelRows(rows, "SSE /api/channels/{%s}/stream?access_token=", expect(403, 200, 200, 200),
                 expect(404, 404, 200, 200), false,
                 (channel, who) -> http.openStream("/api/channels/" + channel + "/stream" + queryToken(who), null));
+        // A resumed subscription is authorised from the boot cache, a fresh one by the projections: same rules.
+        channelRows(rows, "SSE /api/channels/{%s}/stream?after=0 (resume)", expect(403, 200, 200, 200),
+                expect(404, 404, 200, 200), false,
+                (channel, who) -> http.openStream("/api/channels/" + channel + "/stream?after=0", token(who)));
         channelRows(rows, "POST /api/channels/{%s}/messages", expect(403, 403, 201, 201), expect(404, 404, 201, 201),
                 false, (channel, who) -> http.post("/api/channels/" + channel + "/messages", token(who),
                         Map.of("clientMsgId", Http.unique("c"), "text", "hello")));
@@ -344,6 +348,8 @@ class AuthorizationMatrixTest {
                 null, false));
         frameRows(rows, "WS subscribe {%s}", expect(403, 200, 200, 200), expect(404, 404, 200, 200),
                 channel -> Map.of("type", "subscribe", "channelId", channel));
+        frameRows(rows, "WS subscribe {%s} afterSeq 0 (resume)", expect(403, 200, 200, 200), expect(404, 404, 200, 200),
+                channel -> Map.of("type", "subscribe", "channelId", channel, "afterSeq", 0));
         rows.add(privateFrameRow("WS unsubscribe {priv}", expect(200, 200, 200, 200),
                 channel -> Map.of("type", "unsubscribe", "channelId", channel)));
         frameRows(rows, "WS typing {%s}", expect(403, 403, 200, 200), expect(404, 404, 200, 200),
