@@ -276,6 +276,10 @@ async function enterTeam(teamId, channelId, { fresh = false } = {}) {
       if (!state.members.has(userId)) refreshMembersSoon();
       renderMembers();
     },
+    onJoined: (channelId) => {
+      const known = state.channels.get(channelId);
+      if (!known || !known.isMember) refreshBoot().catch((err) => console.warn('boot refresh failed:', err.message));
+    },
     onStatus: ui.renderStatus,
     onConnected: (transport) => {
       if (connectedOnce) onReconnected(transport);

@@ -22,6 +22,8 @@ export class Live {
    * @param {(event: object) => void} o.onEvent a channel event (any order across channels, seq order within one)
    * @param {(channelId: string, userId: string) => void} o.onTyping
    * @param {(userId: string, presence: string) => void} o.onPresence
+   * @param {(channelId: string) => void} o.onJoined the user became a member of a channel of this team
+   *   (added by someone, or joined elsewhere): the WebSocket says so, as it follows only known channels
    * @param {(status: {state: string, transport: string}) => void} o.onStatus
    * @param {(transport: string) => void} o.onConnected after every (re)connect, once subscriptions are sent
    * @param {() => Promise<boolean>} o.probe whether plain HTTP reaches the server (tells a broken WebSocket from a broken network)
@@ -29,7 +31,8 @@ export class Live {
    */
   constructor(o) {
     Object.assign(this, { api: o.api, teamId: o.teamId, positions: o.positions, onEvent: o.onEvent,
-      onTyping: o.onTyping, onPresence: o.onPresence, onStatus: o.onStatus, onConnected: o.onConnected,
+      onTyping: o.onTyping, onPresence: o.onPresence, onJoined: o.onJoined, onStatus: o.onStatus,
+      onConnected: o.onConnected,
       probe: o.probe });
     this.transport = o.transport === 'sse' ? 'sse' : 'ws';
     this.stopped = true;
@@ -190,6 +193,9 @@ export class Live {
         break;
       case 'presence':
         if (frame.teamId === this.teamId) this.onPresence(frame.userId, frame.presence);
+        break;
+      case 'joined':
+        if (frame.teamId === this.teamId) this.onJoined(frame.channelId);
         break;
       case 'resync': {
         // The server gave up buffering for us on this channel; follow it again from where the page stands.

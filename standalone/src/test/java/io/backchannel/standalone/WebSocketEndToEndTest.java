@@ -199,6 +199,35 @@ class WebSocketEndToEndTest {
     }
 
     @Test
+    void aUserAddedToAChannelIsToldOverTheirWebSocketAndFollowsItFromTheirJoin() {
+        User alice = api.signUp("alice");
+        User bob = api.signUp("bob");
+        User carol = api.signUp("carol");
+        String team = api.createTeam(alice);
+        api.joinTeam(bob, team);
+        api.joinTeam(carol, team);
+
+        try (WsClient bobWs = connectedAndReady(bob); WsClient carolWs = connectedAndReady(carol)) {
+            String secret = api.createChannel(alice, team, true);
+            api.addToChannel(alice, secret, bob);
+            JsonNode joined = bobWs.next("joined");
+            assertThat(joined.path("teamId").asText()).isEqualTo(team);
+            assertThat(joined.path("channelId").asText()).isEqualTo(secret);
+            assertThat(joined.path("seq").asLong()).isEqualTo(1);
+
+            bobWs.send(Map.of("type", "subscribe", "channelId", secret, "afterSeq", joined.path("seq").asLong() - 1));
+            JsonNode first = bobWs.next("event").path("event");
+            assertThat(first.path("type").asText()).isEqualTo("member.joined");
+            assertThat(first.path("userId").asText()).isEqualTo(bob.userId());
+
+            // Carol is in the team, not in the channel: she hears nothing of it.
+            carolWs.send(Map.of("type", "ping", "id", "after"));
+            assertThat(carolWs.next("pong").path("id").asText()).isEqualTo("after");
+            assertThat(carolWs.all()).noneMatch(frame -> frame.path("type").asText().equals("joined"));
+        }
+    }
+
+    @Test
     void presenceChangesReachTeamMembers() {
         User alice = api.signUp("alice");
         User bob = api.signUp("bob");

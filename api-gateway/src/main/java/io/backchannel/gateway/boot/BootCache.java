@@ -6,6 +6,7 @@ import io.backchannel.api.Rejection;
 import io.backchannel.api.channel.ChannelAccess;
 import io.backchannel.api.channel.ChannelCreatedEvent;
 import io.backchannel.api.channel.ChannelEvent;
+import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.api.team.BootView;
 import io.backchannel.api.team.FetchTeamIdsQuery;
 import io.backchannel.api.team.FollowTeamQuery;
@@ -25,7 +26,9 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -33,6 +36,7 @@ import reactor.util.concurrent.Queues;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -56,6 +60,8 @@ public class BootCache implements HealthIndicator {
     private final ConcurrentMap<String, Mono<TeamState>> teams = new ConcurrentHashMap<>();
     /** The team of every channel this node has seen in a team it loaded; a channel never changes team. */
     private final ConcurrentMap<String, String> channelTeams = new ConcurrentHashMap<>();
+    /** Who listens for their own joins: one sink per open connection of a user. */
+    private final ConcurrentMap<String, Set<FluxSink<ChannelJoin>>> joinListeners = new ConcurrentHashMap<>();
     private volatile boolean warm;
 
     BootCache(AxonClient axon, ChannelLog channelLog, BootProperties properties, StreamProperties streamProperties,
@@ -102,6 +108,33 @@ public class BootCache implements HealthIndicator {
             Mono<TeamState> team = teamId == null ? null : teams.get(teamId);
             return team == null ? Mono.empty()
                     : team.mapNotNull(loaded -> loaded.access(channelId, userId)).onErrorResume(error -> Mono.empty());
+        });
+    }
+
+    /** Loads the team on this node if it is not yet, so its changes reach this node's connections. */
+    public Mono<Void> hold(String teamId) {
+        return team(teamId).onErrorResume(error -> Mono.empty()).then();
+    }
+
+    /** A user became a member of a channel (added, joined, or created it) at {@code seq}. */
+    public record ChannelJoin(String teamId, String channelId, long seq) {
+    }
+
+    /**
+     * Every channel {@code userId} becomes a member of from now on, in the teams this node holds, as this
+     * node applies it: how a WebSocket learns of a channel it was added to, which it does not follow yet.
+     */
+    public Flux<ChannelJoin> joins(String userId) {
+        return Flux.create(sink -> {
+            joinListeners.compute(userId, (id, sinks) -> {
+                Set<FluxSink<ChannelJoin>> all = sinks == null ? ConcurrentHashMap.newKeySet() : sinks;
+                all.add(sink);
+                return all;
+            });
+            sink.onDispose(() -> joinListeners.computeIfPresent(userId, (id, sinks) -> {
+                sinks.remove(sink);
+                return sinks.isEmpty() ? null : sinks;
+            }));
         });
     }
 
@@ -187,11 +220,13 @@ public class BootCache implements HealthIndicator {
     }
 
     private void follow(TeamState team, SubscriptionQueryResult<TeamDirectory, TeamUpdate> subscription) {
+        Disposable joins = team.appliedEvents().subscribe(event -> announceJoin(team.teamId(), event));
         subscription.updates()
                 .concatMap(update -> apply(team, update))
                 // Updates end when they break, or when the query side ends them (a projection rebuild does, on
                 // every node): the team is forgotten first, then reloads on its next use.
                 .doFinally(signal -> {
+                    joins.dispose();
                     teams.remove(team.teamId());
                     try {
                         subscription.close();
@@ -201,6 +236,16 @@ public class BootCache implements HealthIndicator {
                     }
                 })
                 .subscribe(applied -> { }, error -> log.warn("dropping team {} from the boot cache", team.teamId(), error));
+    }
+
+    private void announceJoin(String teamId, ChannelEvent event) {
+        String userId = event instanceof MemberJoinedChannelEvent joined ? joined.userId()
+                : event instanceof ChannelCreatedEvent created ? created.userId() : null;
+        Set<FluxSink<ChannelJoin>> sinks = userId == null ? null : joinListeners.get(userId);
+        if (sinks != null) {
+            ChannelJoin join = new ChannelJoin(teamId, event.channelId(), event.seq());
+            sinks.forEach(sink -> sink.next(join));
+        }
     }
 
     private Mono<Void> apply(TeamState team, TeamUpdate update) {

@@ -156,8 +156,14 @@ class ChatSocketHandler implements WebSocketHandler {
                             .filterWhen(teamId -> bootCache.isMember(teamId, change.userId()).onErrorReturn(false))
                             .map(teamId -> new Frames.Presence(teamId, change.userId(), change.presence())))
                     .subscribe(this::reply);
+            var joins = bootCache.joins(caller.userId())
+                    .subscribe(join -> reply(new Frames.Joined(join.teamId(), join.channelId(), join.seq())));
+            // The user's teams are held here too (another node may have booted them), so their joins reach it.
             axon.query(new FetchUserTeamsQuery(caller.userId()), TeamIds.class)
-                    .subscribe(ids -> teamIds = ids.teamIds(), error -> log.debug("teams of {} unknown", caller.userId()));
+                    .doOnNext(ids -> teamIds = ids.teamIds())
+                    .flatMapMany(ids -> Flux.fromIterable(ids.teamIds()))
+                    .flatMap(bootCache::hold)
+                    .subscribe(held -> { }, error -> log.debug("teams of {} unknown", caller.userId()));
 
             Mono<Void> sending = outbound.sendObject(Flux.merge(control.asFlux().map(this::frame),
                     channelFrames.asFlux().flatMap(frames -> frames, Integer.MAX_VALUE, RUNS_AHEAD))).then();
@@ -170,6 +176,7 @@ class ChatSocketHandler implements WebSocketHandler {
                     .doFinally(signal -> {
                         typing.dispose();
                         presenceChanges.dispose();
+                        joins.dispose();
                         metrics.streamClosed(TRANSPORT);
                         presence.closed(caller.userId());
                     });

@@ -3,7 +3,8 @@ package io.backchannel.gateway.ws;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * What the server writes on a WebSocket, as API.md names the frames (plus {@code subscribed}, an extension).
+ * What the server writes on a WebSocket, as API.md names the frames (plus {@code subscribed} and
+ * {@code joined}, extensions).
  * The {@code event} frame is not here: it is encoded once for all its listeners (see {@code EventFrames}).
  */
 final class Frames {
@@ -20,6 +21,13 @@ final class Frames {
     record Subscribed(String type, String channelId, long afterSeq) {
         Subscribed(String channelId, long afterSeq) {
             this("subscribed", channelId, afterSeq);
+        }
+    }
+
+    /** The connection's user became a member of a channel, at {@code seq}: one it does not follow yet. */
+    record Joined(String type, String teamId, String channelId, long seq) {
+        Joined(String teamId, String channelId, long seq) {
+            this("joined", teamId, channelId, seq);
         }
     }
 

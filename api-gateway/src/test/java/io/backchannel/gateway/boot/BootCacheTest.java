@@ -7,6 +7,7 @@ import io.backchannel.api.RejectedException;
 import io.backchannel.api.channel.ChannelAccess;
 import io.backchannel.api.channel.ChannelCreatedEvent;
 import io.backchannel.api.channel.ChannelView;
+import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.api.channel.MemberLeftChannelEvent;
 import io.backchannel.api.team.FollowTeamQuery;
 import io.backchannel.api.team.TeamDirectory;
@@ -124,6 +125,29 @@ class BootCacheTest {
         StepVerifier.create(cache.access("C2", "bob"))
                 .expectNextMatches(access -> access.teamMember() && !access.channelMember())
                 .expectComplete().verify(WAIT);
+    }
+
+    @Test
+    void aUserHearsOfEveryChannelTheyBecomeAMemberOfAndNoOneElseDoes() {
+        Sinks.Many<TeamUpdate> updates = Sinks.many().unicast().onBackpressureBuffer();
+        when(axon.subscribe(any(FollowTeamQuery.class), eq(TeamDirectory.class), eq(TeamUpdate.class), anyInt()))
+                .thenAnswer(invocation -> Mono.just(new DefaultSubscriptionQueryResult<>(
+                        Mono.just(new TeamDirectory(TEAM, "Acme", List.of("alice", "bob"), List.of(GENERAL), List.of())),
+                        updates.asFlux(), () -> true)));
+        generalCreatedBy("alice");
+        StepVerifier.create(cache.hold(TEAM)).expectComplete().verify(WAIT);
+
+        StepVerifier.create(cache.joins("bob").take(2))
+                .then(() -> {
+                    updates.tryEmitNext(TeamUpdate.of(TEAM, new ChannelCreatedEvent("C2", 0, Instant.now(), TEAM, "secret", true, "alice")));
+                    updates.tryEmitNext(TeamUpdate.of(TEAM, new MemberJoinedChannelEvent("C2", 1, Instant.now(), "bob")));
+                    updates.tryEmitNext(TeamUpdate.of(TEAM, new ChannelCreatedEvent("C3", 0, Instant.now(), TEAM, "mine", false, "bob")));
+                })
+                .expectNext(new BootCache.ChannelJoin(TEAM, "C2", 1), new BootCache.ChannelJoin(TEAM, "C3", 0))
+                .expectComplete()
+                .verify(WAIT);
+        // A listener hears only what is applied after it listens: Alice's creation of C2 is not replayed.
+        StepVerifier.create(cache.joins("alice").take(Duration.ofMillis(200))).expectComplete().verify(WAIT);
     }
 
     private void directories(TeamDirectory directory) {

@@ -228,19 +228,23 @@ class BrowserChatTest {
         assertThat(alice.unreadBadge("general")).hasCount(0);
         alice.screenshot("05-unread-badge");
 
-        // A long channel Alice has never opened: Bob makes #archive, adds Alice and posts 60 messages.
+        // A long channel Alice has never opened: Bob makes #archive and adds Alice, whose page is told over
+        // its WebSocket and lists it at once; then he posts 60 messages, which she counts as unread live.
         String archiveId = json(bobApi.post("/api/teams/" + teamId + "/channels", RequestOptions.create()
                 .setData(Map.of("name", "archive", "private", false))), 201).path("channelId").asText();
+        assertThat(alice.channel("archive")).hasCount(0);
         expectStatus(bobApi.post("/api/channels/" + archiveId + "/members", RequestOptions.create()
                 .setData(Map.of("userId", alice.userId()))), 200);
+        assertThat(alice.channel("archive")).isVisible();
         List<String> seeded = IntStream.rangeClosed(1, 60).mapToObj(i -> "archived " + i).toList();
         for (int i = 0; i < seeded.size(); i++) {
             expectStatus(bobApi.post("/api/channels/" + archiveId + "/messages", RequestOptions.create()
                     .setData(Map.of("clientMsgId", "a-" + i, "text", seeded.get(i)))), 201);
         }
+        assertThat(alice.unreadBadge("archive")).hasText("60");
 
         // Alice reloads: the same history of #general (resumed from this tab's saved state), and the unread
-        // counts from the server's boot: 3 in #random, and 60 in #archive, which this tab never saw.
+        // counts from the server's boot: 3 in #random, and 60 in #archive, which she has never opened.
         List<String> beforeReload = alice.messageTexts();
         alice.page.reload();
         alice.assertLive();
