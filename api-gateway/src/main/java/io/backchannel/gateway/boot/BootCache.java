@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * The Flannel cache of this gateway node: every team it has loaded, kept current by the team's updates,
@@ -125,9 +126,11 @@ public class BootCache implements HealthIndicator {
      * node applies it: how a WebSocket learns of a channel it was added to, which it does not follow yet.
      */
     public Flux<ChannelJoin> joins(String userId) {
+        // Every open WebSocket holds one of these: no buffer (its listener takes all), a copy-on-write set
+        // (written once per connection, read once per join).
         return Flux.create(sink -> {
             joinListeners.compute(userId, (id, sinks) -> {
-                Set<FluxSink<ChannelJoin>> all = sinks == null ? ConcurrentHashMap.newKeySet() : sinks;
+                Set<FluxSink<ChannelJoin>> all = sinks == null ? new CopyOnWriteArraySet<>() : sinks;
                 all.add(sink);
                 return all;
             });
@@ -135,7 +138,7 @@ public class BootCache implements HealthIndicator {
                 sinks.remove(sink);
                 return sinks.isEmpty() ? null : sinks;
             }));
-        });
+        }, FluxSink.OverflowStrategy.IGNORE);
     }
 
     public record TeamMemberships(Map<String, Long> channels, Flux<ChannelEvent> changes) {
