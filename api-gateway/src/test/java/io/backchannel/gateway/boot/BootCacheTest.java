@@ -98,12 +98,7 @@ class BootCacheTest {
 
     @Test
     void aChannelsAccessIsAnsweredFromATeamHeldHereAndFollowsItsUpdates() {
-        Sinks.Many<TeamUpdate> updates = Sinks.many().unicast().onBackpressureBuffer();
-        when(axon.subscribe(any(FollowTeamQuery.class), eq(TeamDirectory.class), eq(TeamUpdate.class), anyInt()))
-                .thenAnswer(invocation -> Mono.just(new DefaultSubscriptionQueryResult<>(
-                        Mono.just(new TeamDirectory(TEAM, "Acme", List.of("alice", "bob"), List.of(GENERAL), List.of())),
-                        updates.asFlux(), () -> true)));
-        generalCreatedBy("alice");
+        Sinks.Many<TeamUpdate> updates = followedTeamOfAliceAndBob();
         StepVerifier.create(cache.access(GENERAL, "alice")).expectComplete().verify(WAIT); // no team held yet
         StepVerifier.create(cache.awaitMember(TEAM, "alice", GENERAL, 0)).expectComplete().verify(WAIT);
 
@@ -129,12 +124,7 @@ class BootCacheTest {
 
     @Test
     void aUserHearsOfEveryChannelTheyBecomeAMemberOfAndNoOneElseDoes() {
-        Sinks.Many<TeamUpdate> updates = Sinks.many().unicast().onBackpressureBuffer();
-        when(axon.subscribe(any(FollowTeamQuery.class), eq(TeamDirectory.class), eq(TeamUpdate.class), anyInt()))
-                .thenAnswer(invocation -> Mono.just(new DefaultSubscriptionQueryResult<>(
-                        Mono.just(new TeamDirectory(TEAM, "Acme", List.of("alice", "bob"), List.of(GENERAL), List.of())),
-                        updates.asFlux(), () -> true)));
-        generalCreatedBy("alice");
+        Sinks.Many<TeamUpdate> updates = followedTeamOfAliceAndBob();
         StepVerifier.create(cache.hold(TEAM)).expectComplete().verify(WAIT);
 
         StepVerifier.create(cache.joins("bob").take(2))
@@ -148,6 +138,17 @@ class BootCacheTest {
                 .verify(WAIT);
         // A listener hears only what is applied after it listens: Alice's creation of C2 is not replayed.
         StepVerifier.create(cache.joins("alice").take(Duration.ofMillis(200))).expectComplete().verify(WAIT);
+    }
+
+    /** Alice's team, with Bob in it and Alice's general channel; its later updates are the sink's. */
+    private Sinks.Many<TeamUpdate> followedTeamOfAliceAndBob() {
+        Sinks.Many<TeamUpdate> updates = Sinks.many().unicast().onBackpressureBuffer();
+        when(axon.subscribe(any(FollowTeamQuery.class), eq(TeamDirectory.class), eq(TeamUpdate.class), anyInt()))
+                .thenAnswer(invocation -> Mono.just(new DefaultSubscriptionQueryResult<>(
+                        Mono.just(new TeamDirectory(TEAM, "Acme", List.of("alice", "bob"), List.of(GENERAL), List.of())),
+                        updates.asFlux(), () -> true)));
+        generalCreatedBy("alice");
+        return updates;
     }
 
     private void directories(TeamDirectory directory) {
