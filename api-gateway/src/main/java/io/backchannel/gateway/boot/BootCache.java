@@ -258,9 +258,8 @@ public class BootCache implements HealthIndicator {
             team.marker(update.readMarker());
         } else if (update.channelEvent() != null) {
             var event = update.channelEvent();
-            if (event instanceof ChannelCreatedEvent created) {
-                channelTeams.put(created.channelId(), created.teamId());
-            }
+            // Any event names its channel's team: a creation lost in the updates comes back in a hole's fill.
+            channelTeams.putIfAbsent(event.channelId(), team.teamId());
             long last = team.lastSeq(event.channelId());
             if (event.seq() > last + 1) {
                 // A hole: the log has what the updates lost.

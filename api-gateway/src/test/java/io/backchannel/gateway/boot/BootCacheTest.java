@@ -123,6 +123,20 @@ class BootCacheTest {
     }
 
     @Test
+    void aChannelWhoseCreationTheUpdatesLostIsStillAnsweredFromMemory() {
+        Sinks.Many<TeamUpdate> updates = followedTeamOfAliceAndBob();
+        StepVerifier.create(cache.hold(TEAM)).expectComplete().verify(WAIT);
+        when(channelLog.between("C2", -1, 0)).thenReturn(Flux.just(List.of(
+                new ChannelCreatedEvent("C2", 0, Instant.now(), TEAM, "late", false, "bob"))));
+
+        updates.tryEmitNext(TeamUpdate.of(TEAM, new MemberJoinedChannelEvent("C2", 1, Instant.now(), "alice")));
+
+        StepVerifier.create(cache.access("C2", "alice").repeatWhenEmpty(tries -> tries.delayElements(Duration.ofMillis(10))))
+                .expectNext(new ChannelAccess(new ChannelView("C2", TEAM, "late", false, 2, 1), true, true))
+                .expectComplete().verify(WAIT);
+    }
+
+    @Test
     void aUserHearsOfEveryChannelTheyBecomeAMemberOfAndNoOneElseDoes() {
         Sinks.Many<TeamUpdate> updates = followedTeamOfAliceAndBob();
         StepVerifier.create(cache.hold(TEAM)).expectComplete().verify(WAIT);
