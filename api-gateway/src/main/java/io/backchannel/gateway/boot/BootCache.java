@@ -43,7 +43,8 @@ import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * The Flannel cache of this gateway node: every team it has loaded, kept current by the team's updates,
- * so a boot is answered from memory without touching the projections. Teams load at start-up and,
+ * so a boot is answered from memory without touching the projections; so are the access checks of
+ * resumed subscriptions, and each user hears of the channels they join. Teams load at start-up and,
  * lazily, on the first boot that names them. A team whose updates break is dropped and reloads on
  * its next boot, so the cache is never silently stale.
  */
