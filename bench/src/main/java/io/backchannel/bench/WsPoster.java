@@ -31,8 +31,8 @@ final class WsPoster implements Sends.Poster {
 
     @Override
     public Mono<Sends.Answer> post(Client.User user, String channelId, String clientMsgId, String text) {
-        String frame = "{\"type\":\"send\",\"channelId\":\"" + channelId + "\",\"clientMsgId\":\"" + clientMsgId
-                + "\",\"text\":\"" + text + "\"}";
+        String frame = Client.write(Map.of("type", "send", "channelId", channelId, "clientMsgId", clientMsgId,
+                "text", text));
         return connection(user).flatMap(connection -> connection.send(clientMsgId, frame));
     }
 
