@@ -81,8 +81,10 @@ public class ChannelLog {
     private Mono<EventPage> page(String channelId, long after, long until, long mark) {
         return Mono.defer(() -> {
             PageStart start = new PageStart(channelId, after);
-            Read read = pages.asMap().compute(start, (key, kept) -> kept != null && kept.mayServe(until, mark)
-                    ? kept : read(key, kept));
+            Read found = pages.getIfPresent(start);
+            // Most readers find a read they may take; only the others take the map's lock, to begin one.
+            Read read = found != null && found.mayServe(until, mark) ? found : pages.asMap().compute(start,
+                    (key, kept) -> kept != null && kept.mayServe(until, mark) ? kept : read(key, kept));
             // A read joined in flight (the storm's first page, say) may end short of what this reader needs:
             // then once more, with a read that is sure to have begun after this reader subscribed.
             return read.page()
