@@ -142,6 +142,25 @@ class ChannelLogTest {
         assertThat(runs.get(1)).as("the same events, as the same list").isSameAs(runs.get(0));
     }
 
+    /** A last page that was exactly a page long grows into a full page, and the reader goes on past it. */
+    @Test
+    void aLastPageOfAWholePageThatGrewBecomesAFullPage() {
+        store(1, PAGE);
+        log.after(CHANNEL, 0).subscribe();
+        answer(0);
+        store(PAGE + 1, PAGE + 1);
+
+        StepVerifier.create(log.after(CHANNEL, 0).flatMapIterable(run -> run).map(ChannelEvent::seq))
+                .then(() -> answer(1))
+                .then(() -> answer(2))
+                .expectNextSequence(seqs(1, PAGE + 1))
+                .expectComplete()
+                .verify(WAIT);
+
+        assertThat(reads).extracting(PendingRead::query).containsExactly(new FetchEventsQuery(CHANNEL, 0, PAGE),
+                new FetchEventsQuery(CHANNEL, PAGE, 0), new FetchEventsQuery(CHANNEL, PAGE, PAGE));
+    }
+
     @Test
     void aFailedReadIsTriedAgainByTheNextReader() {
         store(1, 10);
