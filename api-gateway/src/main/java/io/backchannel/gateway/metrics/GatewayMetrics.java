@@ -64,9 +64,12 @@ public class GatewayMetrics {
         while (firstLive > 0 && run.get(firstLive - 1).ts().isAfter(connectedAt)) {
             firstLive--;
         }
+        if (firstLive == run.size()) {
+            return;
+        }
         Instant now = clock.instant();
-        for (ChannelEvent live : run.subList(firstLive, run.size())) {
-            deliveryLatency.record(Duration.between(live.ts(), now));
+        for (int i = firstLive; i < run.size(); i++) {
+            deliveryLatency.record(Duration.between(run.get(i).ts(), now));
         }
     }
 
