@@ -1,7 +1,7 @@
 package io.backchannel.gateway.security;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.backchannel.gateway.config.Caches;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import reactor.core.publisher.Mono;
@@ -33,7 +33,7 @@ final class VerifiedTokens implements ReactiveJwtDecoder {
 
     private final ReactiveJwtDecoder verifier;
     private final Clock clock;
-    private final Cache<String, Jwt> verified = Caffeine.newBuilder()
+    private final Cache<String, Jwt> verified = Caches.newBuilder()
             .maximumSize(KEPT)
             .expireAfterAccess(UNUSED)
             .build();

@@ -1,11 +1,11 @@
 package io.backchannel.gateway.stream;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.api.channel.EventPage;
 import io.backchannel.api.channel.FetchEventsQuery;
 import io.backchannel.gateway.bus.AxonClient;
+import io.backchannel.gateway.config.Caches;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -33,7 +33,7 @@ public class ChannelLog {
     ChannelLog(AxonClient axon, StreamProperties properties) {
         this.axon = axon;
         this.properties = properties;
-        this.pages = Caffeine.newBuilder().maximumSize(properties.sharedPages()).build();
+        this.pages = Caches.newBuilder().maximumSize(properties.sharedPages()).build();
     }
 
     private record PageStart(String channelId, long after) {

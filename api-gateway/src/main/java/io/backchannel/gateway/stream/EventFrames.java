@@ -3,8 +3,8 @@ package io.backchannel.gateway.stream;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.backchannel.api.channel.ChannelEvent;
+import io.backchannel.gateway.config.Caches;
 import org.springframework.stereotype.Component;
 
 import java.io.ByteArrayOutputStream;
@@ -35,9 +35,9 @@ public class EventFrames {
     private static final int FINAL_TEXT_FRAME = 0x81;
 
     private final ObjectMapper json;
-    private final Cache<ChannelEvent, Encoded> encoded = Caffeine.newBuilder().weakKeys().maximumSize(KEPT).build();
-    private final Cache<List<ChannelEvent>, byte[]> sseRuns = Caffeine.newBuilder().weakKeys().maximumSize(KEPT_RUNS).build();
-    private final Cache<List<ChannelEvent>, byte[]> webSocketRuns = Caffeine.newBuilder().weakKeys()
+    private final Cache<ChannelEvent, Encoded> encoded = Caches.newBuilder().weakKeys().maximumSize(KEPT).build();
+    private final Cache<List<ChannelEvent>, byte[]> sseRuns = Caches.newBuilder().weakKeys().maximumSize(KEPT_RUNS).build();
+    private final Cache<List<ChannelEvent>, byte[]> webSocketRuns = Caches.newBuilder().weakKeys()
             .maximumSize(KEPT_RUNS).build();
 
     EventFrames(ObjectMapper json) {
