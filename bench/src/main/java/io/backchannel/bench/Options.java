@@ -63,6 +63,7 @@ final class Options {
         // reconnect
         flag("reconnect-subscribers", "2000", "reconnect: subscribers that drop and resume at once");
         flag("messages", "5000", "reconnect: messages posted while every subscriber is away");
+        flag("reconnect-live", "200", "reconnect: messages the open streams follow live before the first drop (0: none)");
         flag("reconnect-rounds", "1", "reconnect: storms in a row on one server, each reported; the first meets a cold JIT");
         flag("catchup-timeout", "60s", "reconnect: longest wait for every subscriber to catch up");
         // idle

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Scenario 3, reconnect storm: K subscribers follow one channel, all drop, P messages are posted
- * while they are away, and all reconnect at once with {@code Last-Event-ID}. Reports the time until
- * every subscriber has caught up, and gaps and duplicates (which must be 0).
+ * Scenario 3, reconnect storm: K subscribers follow one channel (live, for a few messages), all drop, P
+ * messages are posted while they are away, and all reconnect at once with {@code Last-Event-ID}. Reports
+ * the time until every subscriber has caught up, and gaps and duplicates (which must be 0).
  */
 final class ReconnectScenario {
 
@@ -55,12 +55,56 @@ final class ReconnectScenario {
                 report.append(ctx.resultsDir, ctx.environment());
                 throw new BenchException("reconnect: no " + transportName + " stream could be opened: " + subscribers.firstError());
             }
+            int live = o.integer("reconnect-live");
+            if (live > 0) {
+                followLive(ctx, report, client, owner, channelId, publishers, subscribers, live);
+            }
             for (int round = 1; round <= rounds; round++) {
                 storm(ctx, round, round == 1 ? report : report(ctx, round, rounds), client, owner, channelId, publishers, subscribers);
             }
         } finally {
             subscribers.dropAll();
         }
+    }
+
+    /**
+     * Before the first drop, the subscribers follow the channel while messages are posted, as users do before a
+     * network blip: the server meets the storm having delivered to them live, as a server in use has. What only
+     * catching up does (reading the log's pages, framing them) is not done here.
+     */
+    private static void followLive(Ctx ctx, Report report, Client client, Client.User owner, String channelId,
+                                   List<Client.User> publishers, Subscribers subscribers, int messages) {
+        Ctx.log("reconnect: posting %d messages to the %d open streams", messages, subscribers.all.size());
+        long l0 = System.nanoTime();
+        Posted posted = post(ctx, new Sends(client), publishers, channelId, messages, "live");
+        client.awaitLastSeq(owner, channelId, posted.lastSeq(), Duration.ofSeconds(60));
+        long complete = subscribers.awaitComplete(posted.lastSeq(), ctx.options.duration("catchup-timeout"));
+        report.figure("liveMessages", "messages followed live before the first drop", (long) posted.acked());
+        report.figure("liveComplete", "subscribers given every one of them", complete);
+        report.figure("liveSeconds", "time to post and deliver them (s)", Ctx.round2((System.nanoTime() - l0) / 1e9));
+    }
+
+    private record Posted(int acked, long lastSeq) {
+    }
+
+    /** Posts {@code messages} to the channel, spread over the publishers. */
+    private static Posted post(Ctx ctx, Sends sends, List<Client.User> publishers, String channelId, int messages,
+                               String batch) {
+        int publisherCount = publishers.size();
+        int textSize = ctx.options.integer("text-size");
+        ConcurrentLinkedQueue<Sends.Ack> acks = new ConcurrentLinkedQueue<>();
+        Flux.range(0, publisherCount)
+                .flatMap(p -> Flux.range(0, messages / publisherCount + (p < messages % publisherCount ? 1 : 0))
+                        .concatMap(j -> {
+                            String clientMsgId = ctx.runId + "-" + batch + "-" + p + "-" + j;
+                            return sends.send(publishers.get(p), channelId, clientMsgId, Sends.text(textSize, clientMsgId));
+                        })
+                        .doOnNext(acks::add), publisherCount)
+                .then()
+                .block(ctx.setupTimeout);
+        long lastSeq = acks.stream().mapToLong(Sends.Ack::seq).max()
+                .orElseThrow(() -> new BenchException("reconnect: no message was acked"));
+        return new Posted(acks.size(), lastSeq);
     }
 
     /**
@@ -72,34 +116,22 @@ final class ReconnectScenario {
                               List<Client.User> publishers, Subscribers subscribers) {
         Options o = ctx.options;
         int messages = o.integer("messages");
-        int publisherCount = publishers.size();
         int subscriberCount = subscribers.all.size();
-        int textSize = o.integer("text-size");
         Duration catchupTimeout = o.duration("catchup-timeout");
         Client.sleep(1_000);
         subscribers.dropAll();
         Ctx.log("reconnect: all dropped; posting %d messages", messages);
 
         Sends sends = new Sends(client);
-        ConcurrentLinkedQueue<Sends.Ack> acks = new ConcurrentLinkedQueue<>();
         long p0 = System.nanoTime();
-        Flux.range(0, publisherCount)
-                .flatMap(p -> Flux.range(0, messages / publisherCount + (p < messages % publisherCount ? 1 : 0))
-                        .concatMap(j -> {
-                            String clientMsgId = ctx.runId + "-r" + round + "-" + p + "-" + j;
-                            return sends.send(publishers.get(p), channelId, clientMsgId, Sends.text(textSize, clientMsgId));
-                        })
-                        .doOnNext(acks::add), publisherCount)
-                .then()
-                .block(ctx.setupTimeout);
+        Posted posted = post(ctx, sends, publishers, channelId, messages, "r" + round);
+        long lastSeq = posted.lastSeq();
         double postSeconds = (System.nanoTime() - p0) / 1e9;
-        long lastSeq = acks.stream().mapToLong(Sends.Ack::seq).max()
-                .orElseThrow(() -> new BenchException("reconnect: no message was acked"));
         long w0 = System.nanoTime();
         client.awaitLastSeq(owner, channelId, lastSeq, Duration.ofSeconds(60));
         double projectionWait = (System.nanoTime() - w0) / 1e9;
-        report.figure("posted", "messages acked while away", (long) acks.size());
-        report.figure("postRate", "post rate (acks/s)", Ctx.round2(acks.size() / postSeconds));
+        report.figure("posted", "messages acked while away", (long) posted.acked());
+        report.figure("postRate", "post rate (acks/s)", Ctx.round2(posted.acked() / postSeconds));
         report.figure("projectionWait", "wait for projections after the last ack (s)", Ctx.round2(projectionWait));
         sends.figures(report);
         Client.sleep(500);
