@@ -10,6 +10,7 @@ import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import java.time.Duration;
@@ -227,6 +228,31 @@ class RealTimeEndToEndTest {
     }
 
     @Test
+    void aTeamStreamFollowsEveryChannelOfAMemberOfHundreds() {
+        User alice = api.signUp("alice");
+        String team = api.createTeam(alice);
+        List<String> channels = new ArrayList<>(List.of(api.generalOf(alice, team)));
+        channels.addAll(Flux.range(0, 299)
+                .flatMap(i -> Mono.fromCallable(() -> api.createChannel(alice, team, false))
+                        .subscribeOn(Schedulers.boundedElastic()), 8)
+                .collectList().block(Duration.ofMinutes(2)));
+
+        StepVerifier.create(api.streamOpened("/api/teams/" + team + "/stream", alice.token(), h -> { })
+                        .map(event -> TestJson.parse(event.data() == null ? "{}" : event.data())))
+                .expectNextMatches(JsonNode::isEmpty)
+                .then(() -> Flux.range(0, channels.size())
+                        .flatMap(i -> api.send(alice, channels.get(i), "hi-" + i, "hello"), 8)
+                        .blockLast(Duration.ofMinutes(2)))
+                .recordWith(ArrayList::new)
+                .expectNextCount(channels.size())
+                .consumeRecordedWith(events -> assertThat(events)
+                        .extracting(event -> event.path("channelId").asText())
+                        .containsExactlyInAnyOrderElementsOf(channels))
+                .thenCancel()
+                .verify(Duration.ofMinutes(1));
+    }
+
+    @Test
     void membershipChangesApplyLiveToTheTeamStream() {
         User alice = api.signUp("alice");
         User bob = api.signUp("bob");
@@ -255,6 +281,14 @@ class RealTimeEndToEndTest {
                     assertThat(event.path("channelId").asText()).isEqualTo(secret);
                     assertThat(event.path("text").asText()).isEqualTo("still in here");
                 })
+                // Back in the channel he left: it starts again from his join, without what he missed meanwhile.
+                .then(() -> api.joinChannel(bob, open))
+                .assertNext(event -> {
+                    assertThat(event.path("channelId").asText()).isEqualTo(open);
+                    assertThat(event.path("type").asText()).isEqualTo("member.joined");
+                })
+                .then(() -> api.send(alice, open, "o-2", "welcome back").block().expect(201))
+                .assertNext(event -> assertThat(event.path("text").asText()).isEqualTo("welcome back"))
                 .thenCancel()
                 .verify(Duration.ofSeconds(30));
     }

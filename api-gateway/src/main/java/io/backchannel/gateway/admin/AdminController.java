@@ -33,7 +33,7 @@ class AdminController {
     /**
      * Drops every projection and replays the event store into them. Answers 202 once the projections are
      * empty and the replay has started; follow it with {@code GET /api/admin/projections}. Every gateway's
-     * boot cache forgets its teams, which reload from the rebuilt projections on their next boot.
+     * boot cache forgets its teams and loads them again from the projections, which the replay brings up to date.
      */
     @PostMapping("/api/admin/projections/rebuild")
     @ResponseStatus(HttpStatus.ACCEPTED)

@@ -24,6 +24,7 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
@@ -32,27 +33,29 @@ import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
-import reactor.util.concurrent.Queues;
-
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.function.Consumer;
 
 /**
  * The Flannel cache of this gateway node: every team it has loaded, kept current by the team's updates,
  * so a boot is answered from memory without touching the projections; so are the access checks of
  * resumed subscriptions, and each user hears of the channels they join. Teams load at start-up and,
- * lazily, on the first boot that names them. A team whose updates break is dropped and reloads on
- * its next boot, so the cache is never silently stale.
+ * lazily, on the first boot that names them. A team whose updates break is dropped and loads again at
+ * once, so the cache is never silently stale.
  */
 @Component("bootCache")
 @EnableConfigurationProperties(BootProperties.class)
 public class BootCache implements HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(BootCache.class);
+    /** Tries at reloading a dropped team, 5 s apart at most: some eight minutes. */
+    private static final int RELOAD_ATTEMPTS = 100;
 
     private final AxonClient axon;
     private final ChannelLog channelLog;
@@ -62,9 +65,10 @@ public class BootCache implements HealthIndicator {
     private final ConcurrentMap<String, Mono<TeamState>> teams = new ConcurrentHashMap<>();
     /** The team of every channel this node has seen in a team it loaded; a channel never changes team. */
     private final ConcurrentMap<String, String> channelTeams = new ConcurrentHashMap<>();
-    /** Who listens for their own joins: one sink per open connection of a user. */
-    private final ConcurrentMap<String, Set<FluxSink<ChannelJoin>>> joinListeners = new ConcurrentHashMap<>();
+    /** Who listens for their own joins: one per open connection of a user. */
+    private final ConcurrentMap<String, Set<Consumer<ChannelJoin>>> joinListeners = new ConcurrentHashMap<>();
     private volatile boolean warm;
+    private volatile boolean closing;
 
     BootCache(AxonClient axon, ChannelLog channelLog, BootProperties properties, StreamProperties streamProperties,
               ObjectMapper json) {
@@ -85,18 +89,33 @@ public class BootCache implements HealthIndicator {
     }
 
     /**
-     * The channels {@code caller} is a member of in the team, each with the seq it is at, and from then
-     * on every channel event applied to the team, so a team stream can start and follow memberships.
+     * The channels {@code caller} is a member of in the team, each where it stands now, then every channel
+     * they join in it as this node applies the join: how a team stream starts and follows memberships. It
+     * outlives a reload of the team. A join applied while the channels are read shows in both.
      */
-    public Mono<TeamMemberships> memberships(String teamId, Caller caller) {
+    public Mono<Flux<Membership>> memberships(String teamId, Caller caller) {
         return team(teamId).map(team -> {
             if (!team.isMember(caller.userId())) {
                 throw Rejection.forbidden("you are not a member of this team").exception();
             }
-            // Events first, then the snapshot: a change between the two shows in both, never in neither.
-            Flux<ChannelEvent> changes = team.appliedEvents().replay(Queues.SMALL_BUFFER_SIZE).autoConnect(0);
-            return new TeamMemberships(team.memberChannels(caller.userId()), changes);
+            return Flux.create(sink -> {
+                // Listening first, then the channels: a join between the two shows in both, never in neither.
+                sink.onDispose(listen(caller.userId(), join -> {
+                    if (join.teamId().equals(teamId)) {
+                        sink.next(new Membership(join.channelId(), join.seq(), true));
+                    }
+                }));
+                team.memberChannels(caller.userId())
+                        .forEach((channelId, seq) -> sink.next(new Membership(channelId, seq, false)));
+            });
         });
+    }
+
+    /**
+     * A channel of a team stream's caller: one they were in when the stream opened, at the seq it stood at
+     * then, or one they joined since ({@code joined}), at the seq of that join.
+     */
+    public record Membership(String channelId, long seq, boolean joined) {
     }
 
     /**
@@ -127,22 +146,22 @@ public class BootCache implements HealthIndicator {
      * node applies it: how a WebSocket learns of a channel it was added to, which it does not follow yet.
      */
     public Flux<ChannelJoin> joins(String userId) {
-        // Every open WebSocket holds one of these: no buffer (its listener takes all), a copy-on-write set
-        // (written once per connection, read once per join).
-        return Flux.create(sink -> {
-            joinListeners.compute(userId, (id, sinks) -> {
-                Set<FluxSink<ChannelJoin>> all = sinks == null ? new CopyOnWriteArraySet<>() : sinks;
-                all.add(sink);
-                return all;
-            });
-            sink.onDispose(() -> joinListeners.computeIfPresent(userId, (id, sinks) -> {
-                sinks.remove(sink);
-                return sinks.isEmpty() ? null : sinks;
-            }));
-        }, FluxSink.OverflowStrategy.IGNORE);
+        // Every open WebSocket holds one of these: no buffer (its listener takes all).
+        return Flux.create(sink -> sink.onDispose(listen(userId, sink::next)), FluxSink.OverflowStrategy.IGNORE);
     }
 
-    public record TeamMemberships(Map<String, Long> channels, Flux<ChannelEvent> changes) {
+    /** Hands every join of {@code userId} to {@code listener} until the returned handle is disposed. */
+    private Disposable listen(String userId, Consumer<ChannelJoin> listener) {
+        // A copy-on-write set: written once per connection, read once per join.
+        joinListeners.compute(userId, (id, listeners) -> {
+            Set<Consumer<ChannelJoin>> all = listeners == null ? new CopyOnWriteArraySet<>() : listeners;
+            all.add(listener);
+            return all;
+        });
+        return () -> joinListeners.computeIfPresent(userId, (id, listeners) -> {
+            listeners.remove(listener);
+            return listeners.isEmpty() ? null : listeners;
+        });
     }
 
     /**
@@ -188,6 +207,12 @@ public class BootCache implements HealthIndicator {
                 .subscribe(team -> { }, error -> log.warn("boot cache warm-up stopped early", error));
     }
 
+    /** Before the buses stop: the subscriptions they end then are not teams to load again. */
+    @EventListener(ContextClosedEvent.class)
+    void closing() {
+        closing = true;
+    }
+
     @Override
     public Health health() {
         return (warm ? Health.up() : Health.outOfService()).withDetail("teams", teams.size()).build();
@@ -199,14 +224,22 @@ public class BootCache implements HealthIndicator {
     }
 
     private Mono<TeamState> team(String teamId) {
-        return teams.computeIfAbsent(teamId, id -> load(id)
+        return teams.computeIfAbsent(teamId, id -> loading(id, null));
+    }
+
+    /**
+     * One load of the team for all who ask meanwhile. {@code announced} is where each channel stood in what
+     * the loads before it announced; null for a first load, which announces what happens after it.
+     */
+    private Mono<TeamState> loading(String teamId, Map<String, Long> announced) {
+        return load(teamId, announced)
                 .switchIfEmpty(Mono.error(() -> Rejection.notFound("no such team").exception()))
-                .doOnError(error -> teams.remove(id))
-                .cache(team -> Duration.ofMillis(Long.MAX_VALUE), error -> Duration.ZERO, () -> Duration.ZERO));
+                .doOnError(error -> teams.remove(teamId))
+                .cache(team -> Duration.ofMillis(Long.MAX_VALUE), error -> Duration.ZERO, () -> Duration.ZERO);
     }
 
     /** Subscribes to the team's updates first, then folds its channels' logs; updates wait meanwhile. */
-    private Mono<TeamState> load(String teamId) {
+    private Mono<TeamState> load(String teamId, Map<String, Long> announced) {
         return axon.subscribe(new FollowTeamQuery(teamId), TeamDirectory.class, TeamUpdate.class,
                         properties.updateBuffer())
                 .flatMap(subscription -> subscription.initialResult()
@@ -216,19 +249,26 @@ public class BootCache implements HealthIndicator {
                             return Flux.fromIterable(directory.channelIds())
                                     .flatMap(channelId -> channelLog.after(channelId, -1), 4)
                                     .doOnNext(run -> run.forEach(team::apply))
-                                    .then(Mono.fromRunnable(() -> follow(team, subscription)))
+                                    .then(Mono.fromRunnable(() -> follow(team, subscription, announced)))
                                     .thenReturn(team);
                         })
                         .switchIfEmpty(Mono.fromRunnable(subscription::close))
                         .doOnError(error -> subscription.close()));
     }
 
-    private void follow(TeamState team, SubscriptionQueryResult<TeamDirectory, TeamUpdate> subscription) {
-        Disposable joins = team.appliedEvents().subscribe(event -> announceJoin(team.teamId(), event));
+    private void follow(TeamState team, SubscriptionQueryResult<TeamDirectory, TeamUpdate> subscription,
+                        Map<String, Long> announcedBefore) {
+        // Joins are announced once each: a reload announces those made while the team was away, and none
+        // that an earlier load announced, not even the old ones a projection rebuild sends again.
+        Map<String, Long> announced = announcedBefore == null ? team.positions() : announcedBefore;
+        team.joinsAfter(announced, this::announce);
+        Disposable joins = team.appliedEvents()
+                .filter(event -> event.seq() > announced.getOrDefault(event.channelId(), -1L))
+                .subscribe(event -> announceJoin(team.teamId(), event));
         subscription.updates()
                 .concatMap(update -> apply(team, update))
                 // Updates end when they break, or when the query side ends them (a projection rebuild does, on
-                // every node): the team is forgotten first, then reloads on its next use.
+                // every node): the team is forgotten, then loads again at once.
                 .doFinally(signal -> {
                     joins.dispose();
                     teams.remove(team.teamId());
@@ -238,17 +278,41 @@ public class BootCache implements HealthIndicator {
                         // The local bus refuses to close a subscription the emitter has already completed.
                         log.debug("team {} subscription already ended", team.teamId(), alreadyEnded);
                     }
+                    Map<String, Long> announcedNow = new HashMap<>(announced);
+                    team.positions().forEach((channelId, seq) -> announcedNow.merge(channelId, seq, Math::max));
+                    reload(team.teamId(), announcedNow);
                 })
                 .subscribe(applied -> { }, error -> log.warn("dropping team {} from the boot cache", team.teamId(), error));
+    }
+
+    /**
+     * Loads a dropped team again without waiting for its next boot: its members' connections are open,
+     * and they hear of their joins only from a team this node holds. During a rebuild the projections may
+     * not show the team for a while, hence the retries.
+     */
+    private void reload(String teamId, Map<String, Long> announced) {
+        if (closing) {
+            return;
+        }
+        Mono.defer(() -> teams.computeIfAbsent(teamId, id -> loading(id, announced)))
+                .retryWhen(Retry.backoff(RELOAD_ATTEMPTS, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5))
+                        .filter(error -> !closing))
+                .subscribe(team -> { }, error -> log.warn("team {} could not be loaded again; it loads on its next use",
+                        teamId, error));
     }
 
     private void announceJoin(String teamId, ChannelEvent event) {
         String userId = event instanceof MemberJoinedChannelEvent joined ? joined.userId()
                 : event instanceof ChannelCreatedEvent created ? created.userId() : null;
-        Set<FluxSink<ChannelJoin>> sinks = userId == null ? null : joinListeners.get(userId);
-        if (sinks != null) {
-            ChannelJoin join = new ChannelJoin(teamId, event.channelId(), event.seq());
-            sinks.forEach(sink -> sink.next(join));
+        if (userId != null) {
+            announce(userId, new ChannelJoin(teamId, event.channelId(), event.seq()));
+        }
+    }
+
+    private void announce(String userId, ChannelJoin join) {
+        Set<Consumer<ChannelJoin>> listeners = joinListeners.get(userId);
+        if (listeners != null) {
+            listeners.forEach(listener -> listener.accept(join));
         }
     }
 

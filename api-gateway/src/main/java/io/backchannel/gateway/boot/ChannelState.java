@@ -7,6 +7,7 @@ import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.api.channel.MemberLeftChannelEvent;
 import io.backchannel.api.message.MessagePostedEvent;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -53,6 +54,11 @@ final class ChannelState {
 
     Long joinSeq(String userId) {
         return joinSeqs.get(userId);
+    }
+
+    /** Each member's seq of joining, by user. */
+    Map<String, Long> joinSeqs() {
+        return Collections.unmodifiableMap(joinSeqs);
     }
 
     /** The channel as {@code GET /api/channels/{id}} shows it, or null before its creation is applied. */

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 /**
  * One team in the boot cache: members, channels and read markers, kept current by its updates. A boot
@@ -101,6 +102,22 @@ final class TeamState {
     /** Channel events as they are applied from now on. */
     Flux<ChannelEvent> appliedEvents() {
         return applied.asFlux().ofType(ChannelEvent.class);
+    }
+
+    /** Where each channel stands: the seq of the last event applied. */
+    synchronized Map<String, Long> positions() {
+        Map<String, Long> positions = new HashMap<>();
+        channels.values().forEach(channel -> positions.put(channel.channelId(), channel.lastSeq()));
+        return positions;
+    }
+
+    /** Hands over each member's standing join of a channel made after where {@code positions} has it. */
+    synchronized void joinsAfter(Map<String, Long> positions, BiConsumer<String, BootCache.ChannelJoin> joined) {
+        channels.values().forEach(channel -> channel.joinSeqs().forEach((userId, joinSeq) -> {
+            if (joinSeq > positions.getOrDefault(channel.channelId(), -1L)) {
+                joined.accept(userId, new BootCache.ChannelJoin(teamId, channel.channelId(), joinSeq));
+            }
+        }));
     }
 
     /** The channels {@code userId} is a member of, with the seq each is at now. */

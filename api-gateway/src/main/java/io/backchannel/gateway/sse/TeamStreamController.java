@@ -1,9 +1,8 @@
 package io.backchannel.gateway.sse;
 
-import io.backchannel.api.channel.ChannelCreatedEvent;
 import io.backchannel.api.channel.ChannelEvent;
-import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.gateway.boot.BootCache;
+import io.backchannel.gateway.boot.BootCache.Membership;
 import io.backchannel.gateway.security.Caller;
 import io.backchannel.gateway.stream.ChannelStreams;
 import io.backchannel.gateway.stream.DrainThreads;
@@ -20,8 +19,8 @@ import reactor.core.scheduler.Scheduler;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every channel the caller belongs to in a team, multiplexed on one SSE stream. Memberships apply
@@ -51,29 +50,33 @@ class TeamStreamController {
         return bootCache.memberships(teamId, caller).flatMapMany(memberships -> {
             // Every followed channel is in the cursor from the start, so a resume knows where each one stood.
             Map<String, Long> position = new ConcurrentHashMap<>();
-            Set<String> following = ConcurrentHashMap.newKeySet();
-            Flux<List<ChannelEvent>> joinedLater = memberships.changes()
-                    .filter(event -> joinedBy(event, caller.userId()))
-                    .filter(event -> following.add(event.channelId()))
-                    .flatMap(event -> {
-                        position.putIfAbsent(event.channelId(), event.seq() - 1);
-                        return streams.follow(event.channelId(), event.seq() - 1, caller.userId(), drainOn)
-                                .doFinally(signal -> following.remove(event.channelId()));
-                    });
-            Flux<List<ChannelEvent>> current = Flux.fromIterable(memberships.channels().entrySet())
-                    .filter(channel -> following.add(channel.getKey()))
-                    .flatMap(channel -> {
-                        long after = startAfter(resumeFrom, channel.getKey(), channel.getValue());
-                        position.put(channel.getKey(), after);
-                        return streams.follow(channel.getKey(), after, caller.userId(), drainOn)
-                                // Left: a later join starts the channel again from that join.
-                                .doFinally(signal -> following.remove(channel.getKey()));
-                    });
-            return responses.respond(caller, response.bufferFactory(), Flux.merge(current, joinedLater), event -> {
+            FollowedChannels followed = new FollowedChannels();
+            Flux<List<ChannelEvent>> events = memberships
+                    .filter(followed::start)
+                    .flatMap(membership -> {
+                        long after = membership.joined() ? membership.seq() - 1
+                                : startAfter(resumeFrom, membership.channelId(), membership.seq());
+                        return follow(membership.channelId(), after, caller, drainOn, position, followed);
+                    }, Integer.MAX_VALUE); // all at once: every channel is followed for as long as the stream
+            return responses.respond(caller, response.bufferFactory(), events, event -> {
                 position.put(event.channelId(), event.seq());
                 return TeamCursor.encode(position);
             });
         });
+    }
+
+    /** The channel from {@code after} until the caller leaves it, and again from each later join. */
+    private Flux<List<ChannelEvent>> follow(String channelId, long after, Caller caller, Scheduler drainOn,
+                                            Map<String, Long> position, FollowedChannels followed) {
+        position.merge(channelId, after, Math::max);
+        AtomicLong last = new AtomicLong(after);
+        return streams.follow(channelId, after, caller.userId(), drainOn)
+                .doOnNext(run -> last.set(run.get(run.size() - 1).seq()))
+                .concatWith(Flux.defer(() -> {
+                    Membership rejoined = followed.ended(channelId, last.get());
+                    return rejoined == null ? Flux.empty()
+                            : follow(channelId, rejoined.seq() - 1, caller, drainOn, position, followed);
+                }));
     }
 
     /**
@@ -85,10 +88,5 @@ class TeamStreamController {
             return lastSeq;
         }
         return resumeFrom.getOrDefault(channelId, -1L);
-    }
-
-    private static boolean joinedBy(ChannelEvent event, String userId) {
-        return event instanceof MemberJoinedChannelEvent joined && joined.userId().equals(userId)
-                || event instanceof ChannelCreatedEvent created && created.userId().equals(userId);
     }
 }

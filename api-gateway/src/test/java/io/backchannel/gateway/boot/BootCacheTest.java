@@ -6,9 +6,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.backchannel.api.RejectedException;
 import io.backchannel.api.channel.ChannelAccess;
 import io.backchannel.api.channel.ChannelCreatedEvent;
+import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.api.channel.ChannelView;
 import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.api.channel.MemberLeftChannelEvent;
+import io.backchannel.api.message.MessagePostedEvent;
 import io.backchannel.api.team.FollowTeamQuery;
 import io.backchannel.api.team.TeamDirectory;
 import io.backchannel.api.team.TeamUpdate;
@@ -28,6 +30,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -152,6 +155,83 @@ class BootCacheTest {
                 .verify(WAIT);
         // A listener hears only what is applied after it listens: Alice's creation of C2 is not replayed.
         StepVerifier.create(cache.joins("alice").take(Duration.ofMillis(200))).expectComplete().verify(WAIT);
+    }
+
+    @Test
+    void aTeamWhoseUpdatesEndLoadsAgainAtOnceAndAnnouncesEachJoinOnce() {
+        List<Sinks.Many<TeamUpdate>> loads = teamOfAliceAndBobLoadedWith(List.of(GENERAL), List.of(GENERAL, "C2", "C3"));
+        StepVerifier.create(cache.hold(TEAM)).expectComplete().verify(WAIT);
+
+        StepVerifier.create(cache.joins("bob"))
+                .then(() -> loads.get(0).tryEmitNext(
+                        TeamUpdate.of(TEAM, new MemberJoinedChannelEvent(GENERAL, 1, Instant.now(), "bob"))))
+                .expectNext(new BootCache.ChannelJoin(TEAM, GENERAL, 1))
+                .then(() -> {
+                    // Away: Bob is added to C2, and joins and leaves C3. The projections are being rebuilt: the
+                    // reload finds general without Bob's join yet, and the replay's updates bring it again.
+                    log(GENERAL, created(GENERAL, "alice"));
+                    log("C2", created("C2", "alice"), new MemberJoinedChannelEvent("C2", 1, Instant.now(), "bob"));
+                    log("C3", created("C3", "alice"), new MemberJoinedChannelEvent("C3", 1, Instant.now(), "bob"),
+                            new MemberLeftChannelEvent("C3", 2, Instant.now(), "bob"));
+                    loads.get(0).tryEmitComplete();
+                })
+                .expectNext(new BootCache.ChannelJoin(TEAM, "C2", 1))
+                .then(() -> {
+                    loads.get(1).tryEmitNext(TeamUpdate.of(TEAM, new MemberJoinedChannelEvent(GENERAL, 1, Instant.now(), "bob")));
+                    loads.get(1).tryEmitNext(TeamUpdate.of(TEAM, created("C4", "bob")));
+                })
+                .expectNext(new BootCache.ChannelJoin(TEAM, "C4", 0))
+                .thenCancel()
+                .verify(WAIT);
+    }
+
+    @Test
+    void aTeamStreamsMembershipsAreItsChannelsThenEveryJoinEvenAcrossAReload() {
+        List<Sinks.Many<TeamUpdate>> loads = teamOfAliceAndBobLoadedWith(List.of(GENERAL), List.of(GENERAL, "C2"));
+        log(GENERAL, created(GENERAL, "alice"), new MemberJoinedChannelEvent(GENERAL, 1, Instant.now(), "bob"),
+                new MessagePostedEvent(GENERAL, 2, Instant.now(), "M1", "m-1", "alice", "hello", null));
+
+        StepVerifier.create(cache.memberships(TEAM, new Caller("mallory", "mallory", "Mallory")))
+                .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("not a member"))
+                .verify(WAIT);
+        StepVerifier.create(cache.memberships(TEAM, new Caller("bob", "bob", "Bob")).flatMapMany(joins -> joins))
+                .expectNext(new BootCache.Membership(GENERAL, 2, false))
+                .then(() -> {
+                    log("C2", created("C2", "alice"), new MemberJoinedChannelEvent("C2", 1, Instant.now(), "bob"));
+                    loads.get(0).tryEmitComplete();
+                })
+                .expectNext(new BootCache.Membership("C2", 1, true))
+                .then(() -> loads.get(1).tryEmitNext(TeamUpdate.of(TEAM, created("C3", "bob"))))
+                .expectNext(new BootCache.Membership("C3", 0, true))
+                .thenCancel()
+                .verify(WAIT);
+    }
+
+    /**
+     * Alice's team with Bob in it, whose updates end whenever a test completes their sink: the first load
+     * shows the first channels, every later one the others.
+     */
+    private List<Sinks.Many<TeamUpdate>> teamOfAliceAndBobLoadedWith(List<String> first, List<String> later) {
+        List<Sinks.Many<TeamUpdate>> loads = new CopyOnWriteArrayList<>();
+        when(axon.subscribe(any(FollowTeamQuery.class), eq(TeamDirectory.class), eq(TeamUpdate.class), anyInt()))
+                .thenAnswer(invocation -> {
+                    Sinks.Many<TeamUpdate> updates = Sinks.many().unicast().onBackpressureBuffer();
+                    List<String> channels = loads.isEmpty() ? first : later;
+                    loads.add(updates);
+                    return Mono.just(new DefaultSubscriptionQueryResult<>(
+                            Mono.just(new TeamDirectory(TEAM, "Acme", List.of("alice", "bob"), channels, List.of())),
+                            updates.asFlux(), () -> true));
+                });
+        generalCreatedBy("alice");
+        return loads;
+    }
+
+    private void log(String channelId, ChannelEvent... events) {
+        when(channelLog.after(channelId, -1)).thenReturn(Flux.just(List.of(events)));
+    }
+
+    private static ChannelCreatedEvent created(String channelId, String userId) {
+        return new ChannelCreatedEvent(channelId, 0, Instant.now(), TEAM, channelId.toLowerCase(), false, userId);
     }
 
     /** Alice's team, with Bob in it and Alice's general channel; its later updates are the sink's. */

@@ -85,7 +85,7 @@ class ProjectionAdmin {
             }
             List<String> dropped = dropProjectionCollections();
             // Every gateway node's boot cache follows its teams through these subscriptions: ending them makes
-            // each node forget its teams, which then reload lazily from the rebuilt projections.
+            // each node forget its teams, which it then loads again and the replay's updates bring up to date.
             emitter.complete(FollowTeamQuery.class, query -> true);
             log.warn("dropped projection collections {}; replaying events up to position {}", dropped, replayUntil);
             return new ProjectionRebuildStarted(processor.getName(), dropped, replayUntil, Instant.now());

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.backchannel.standalone.Api;
 import io.backchannel.standalone.Api.Response;
 import io.backchannel.standalone.Api.User;
+import io.backchannel.standalone.TestJson;
+import io.backchannel.standalone.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * Projection rebuild: an operator drops every projection and replays the event store into them, and
  * everything a client can read comes back identical: boots, members, channels, raw event logs, history,
  * thread replies and (once the endpoint exists) search, for every user and every channel they can see.
- * Only an admin may ask; the boot caches reload from the rebuilt projections.
+ * Only an admin may ask; the boot caches reload from the rebuilt projections, at once.
  */
 class RebuildTest {
 
@@ -76,6 +80,45 @@ class RebuildTest {
                     + (started.path("replayUntil").asLong() + 1) + " events, dropped " + dropped;
             reporter.publishEntry("rebuild", summary);
             System.out.println("RebuildTest: " + summary);
+        }
+    }
+
+    /**
+     * A rebuild ends the boot cache's team updates; the team loads again at once, so connections open
+     * through the rebuild still hear of a channel their user is added to: the WebSocket by its
+     * {@code joined} frame, the team stream by following the channel from its {@code member.joined}.
+     */
+    @Test
+    void connectionsOpenThroughARebuildStillHearOfTheChannelsTheirUserJoins(@TempDir Path data) {
+        try (InProcessServer server = InProcessServer.start(data, "--backchannel.admin.usernames=" + OPERATOR)) {
+            Api api = new Api(server.baseUrl());
+            User operator = api.signUp(OPERATOR, "Operator");
+            User alice = api.signUp("alice");
+            User carol = api.signUp("carol");
+            String team = api.createTeam(alice);
+            api.joinTeam(carol, team);
+
+            List<JsonNode> teamStream = new CopyOnWriteArrayList<>();
+            Disposable following = api.streamOpened("/api/teams/" + team + "/stream", carol.token(), h -> { })
+                    .subscribe(event -> teamStream.add(TestJson.parse(event.data() == null ? "{}" : event.data())));
+            try (WsClient socket = WsClient.connect(server.baseUrl(), carol.token())) {
+                socket.next("hello");
+                await().atMost(Duration.ofSeconds(30)).until(() -> !teamStream.isEmpty()); // opened
+
+                api.post("/api/admin/projections/rebuild", operator, null).expect(202);
+                awaitCaughtUp(api, operator);
+                String secret = api.createChannel(alice, team, "after-rebuild", true);
+                api.addToChannel(alice, secret, carol);
+
+                assertThat(socket.next("joined").path("channelId").asText()).isEqualTo(secret);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(teamStream).anySatisfy(event -> {
+                    assertThat(event.path("channelId").asText()).isEqualTo(secret);
+                    assertThat(event.path("type").asText()).isEqualTo("member.joined");
+                    assertThat(event.path("userId").asText()).isEqualTo(carol.userId());
+                }));
+            } finally {
+                following.dispose();
+            }
         }
     }
 
