@@ -31,6 +31,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 
 import java.time.Duration;
@@ -54,7 +55,7 @@ import java.util.function.Consumer;
 public class BootCache implements HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(BootCache.class);
-    /** Tries at reloading a dropped team, 5 s apart at most: some eight minutes. */
+    /** Tries at loading a dropped team again, 5 s apart at most: some eight minutes. */
     private static final int RELOAD_ATTEMPTS = 100;
 
     private final AxonClient axon;
@@ -67,6 +68,9 @@ public class BootCache implements HealthIndicator {
     private final ConcurrentMap<String, String> channelTeams = new ConcurrentHashMap<>();
     /** Who listens for their own joins: one per open connection of a user. */
     private final ConcurrentMap<String, Set<Consumer<ChannelJoin>>> joinListeners = new ConcurrentHashMap<>();
+    /** Where each dropped team's channels stood in what its loads had announced, until it loads again. */
+    private final ConcurrentMap<String, Map<String, Long>> announcedBeforeDrop = new ConcurrentHashMap<>();
+    private final Sinks.Many<String> dropped = Sinks.many().unicast().onBackpressureBuffer();
     private volatile boolean warm;
     private volatile boolean closing;
 
@@ -77,6 +81,7 @@ public class BootCache implements HealthIndicator {
         this.properties = properties;
         this.streamProperties = streamProperties;
         this.json = json;
+        reloadDroppedTeams();
     }
 
     /** The caller's boot as JSON, {@link BootView}'s shape. */
@@ -224,22 +229,14 @@ public class BootCache implements HealthIndicator {
     }
 
     private Mono<TeamState> team(String teamId) {
-        return teams.computeIfAbsent(teamId, id -> loading(id, null));
-    }
-
-    /**
-     * One load of the team for all who ask meanwhile. {@code announced} is where each channel stood in what
-     * the loads before it announced; null for a first load, which announces what happens after it.
-     */
-    private Mono<TeamState> loading(String teamId, Map<String, Long> announced) {
-        return load(teamId, announced)
+        return teams.computeIfAbsent(teamId, id -> load(id)
                 .switchIfEmpty(Mono.error(() -> Rejection.notFound("no such team").exception()))
-                .doOnError(error -> teams.remove(teamId))
-                .cache(team -> Duration.ofMillis(Long.MAX_VALUE), error -> Duration.ZERO, () -> Duration.ZERO);
+                .doOnError(error -> teams.remove(id))
+                .cache(team -> Duration.ofMillis(Long.MAX_VALUE), error -> Duration.ZERO, () -> Duration.ZERO));
     }
 
     /** Subscribes to the team's updates first, then folds its channels' logs; updates wait meanwhile. */
-    private Mono<TeamState> load(String teamId, Map<String, Long> announced) {
+    private Mono<TeamState> load(String teamId) {
         return axon.subscribe(new FollowTeamQuery(teamId), TeamDirectory.class, TeamUpdate.class,
                         properties.updateBuffer())
                 .flatMap(subscription -> subscription.initialResult()
@@ -249,18 +246,18 @@ public class BootCache implements HealthIndicator {
                             return Flux.fromIterable(directory.channelIds())
                                     .flatMap(channelId -> channelLog.after(channelId, -1), 4)
                                     .doOnNext(run -> run.forEach(team::apply))
-                                    .then(Mono.fromRunnable(() -> follow(team, subscription, announced)))
+                                    .then(Mono.fromRunnable(() -> follow(team, subscription)))
                                     .thenReturn(team);
                         })
                         .switchIfEmpty(Mono.fromRunnable(subscription::close))
                         .doOnError(error -> subscription.close()));
     }
 
-    private void follow(TeamState team, SubscriptionQueryResult<TeamDirectory, TeamUpdate> subscription,
-                        Map<String, Long> announcedBefore) {
-        // Joins are announced once each: a reload announces those made while the team was away, and none
-        // that an earlier load announced, not even the old ones a projection rebuild sends again.
-        Map<String, Long> announced = announcedBefore == null ? team.positions() : announcedBefore;
+    private void follow(TeamState team, SubscriptionQueryResult<TeamDirectory, TeamUpdate> subscription) {
+        // Joins are announced once each: a load after a drop announces those made while the team was away,
+        // and none that an earlier load announced, not even the old ones a projection rebuild sends again.
+        Map<String, Long> before = announcedBeforeDrop.remove(team.teamId());
+        Map<String, Long> announced = before == null ? team.positions() : before;
         team.joinsAfter(announced, this::announce);
         Disposable joins = team.appliedEvents()
                 .filter(event -> event.seq() > announced.getOrDefault(event.channelId(), -1L))
@@ -268,9 +265,12 @@ public class BootCache implements HealthIndicator {
         subscription.updates()
                 .concatMap(update -> apply(team, update))
                 // Updates end when they break, or when the query side ends them (a projection rebuild does, on
-                // every node): the team is forgotten, then loads again at once.
+                // every node): the team is forgotten, then loads again.
                 .doFinally(signal -> {
                     joins.dispose();
+                    Map<String, Long> announcedNow = new HashMap<>(announced);
+                    team.positions().forEach((channelId, seq) -> announcedNow.merge(channelId, seq, Math::max));
+                    announcedBeforeDrop.put(team.teamId(), announcedNow);
                     teams.remove(team.teamId());
                     try {
                         subscription.close();
@@ -278,27 +278,31 @@ public class BootCache implements HealthIndicator {
                         // The local bus refuses to close a subscription the emitter has already completed.
                         log.debug("team {} subscription already ended", team.teamId(), alreadyEnded);
                     }
-                    Map<String, Long> announcedNow = new HashMap<>(announced);
-                    team.positions().forEach((channelId, seq) -> announcedNow.merge(channelId, seq, Math::max));
-                    reload(team.teamId(), announcedNow);
+                    if (!closing) {
+                        dropped.emitNext(team.teamId(), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+                    }
                 })
                 .subscribe(applied -> { }, error -> log.warn("dropping team {} from the boot cache", team.teamId(), error));
     }
 
     /**
-     * Loads a dropped team again without waiting for its next boot: its members' connections are open,
-     * and they hear of their joins only from a team this node holds. During a rebuild the projections may
-     * not show the team for a while, hence the retries.
+     * Loads dropped teams again without waiting for their next boot, as many at once as the warm-up does (a
+     * rebuild drops them all): their members' connections are open, and hear of their joins only from a
+     * team this node holds. During a rebuild the projections may not show a team for a while, hence the
+     * retries.
      */
-    private void reload(String teamId, Map<String, Long> announced) {
-        if (closing) {
-            return;
-        }
-        Mono.defer(() -> teams.computeIfAbsent(teamId, id -> loading(id, announced)))
-                .retryWhen(Retry.backoff(RELOAD_ATTEMPTS, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5))
-                        .filter(error -> !closing))
-                .subscribe(team -> { }, error -> log.warn("team {} could not be loaded again; it loads on its next use",
-                        teamId, error));
+    private void reloadDroppedTeams() {
+        dropped.asFlux()
+                .flatMap(teamId -> Mono.defer(() -> team(teamId))
+                        .retryWhen(Retry.backoff(RELOAD_ATTEMPTS, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5))
+                                .filter(error -> !closing))
+                        .onErrorResume(error -> {
+                            if (!closing) {
+                                log.warn("team {} could not be loaded again; it loads on its next use", teamId, error);
+                            }
+                            return Mono.empty();
+                        }), properties.warmConcurrency())
+                .subscribe();
     }
 
     private void announceJoin(String teamId, ChannelEvent event) {

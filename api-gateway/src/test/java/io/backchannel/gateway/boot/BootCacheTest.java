@@ -207,6 +207,33 @@ class BootCacheTest {
                 .verify(WAIT);
     }
 
+    @Test
+    void droppedTeamsLoadAgainAsManyAtOnceAsTheWarmUpLoads() {
+        // A rebuild ends every team's updates at once; the cache here warms one team at a time.
+        List<String> loadsAsked = new CopyOnWriteArrayList<>();
+        List<Sinks.Many<TeamUpdate>> firstLoads = new CopyOnWriteArrayList<>();
+        when(axon.subscribe(any(FollowTeamQuery.class), eq(TeamDirectory.class), eq(TeamUpdate.class), anyInt()))
+                .thenAnswer(invocation -> {
+                    String teamId = invocation.<FollowTeamQuery>getArgument(0).teamId();
+                    boolean first = !loadsAsked.contains(teamId);
+                    loadsAsked.add(teamId);
+                    if (!first) { // the projections being rebuilt do not show the team yet
+                        return Mono.just(new DefaultSubscriptionQueryResult<>(Mono.<TeamDirectory>never(),
+                                Flux.<TeamUpdate>never(), () -> true));
+                    }
+                    Sinks.Many<TeamUpdate> updates = Sinks.many().unicast().onBackpressureBuffer();
+                    firstLoads.add(updates);
+                    return Mono.just(new DefaultSubscriptionQueryResult<>(
+                            Mono.just(new TeamDirectory(teamId, "Acme", List.of("alice"), List.of(), List.of())),
+                            updates.asFlux(), () -> true));
+                });
+        StepVerifier.create(cache.hold("T1").then(cache.hold("T2"))).expectComplete().verify(WAIT);
+
+        firstLoads.forEach(Sinks.Many::tryEmitComplete);
+
+        assertThat(loadsAsked).containsExactly("T1", "T2", "T1");
+    }
+
     /**
      * Alice's team with Bob in it, whose updates end whenever a test completes their sink: the first load
      * shows the first channels, every later one the others.
