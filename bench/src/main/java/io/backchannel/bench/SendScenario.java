@@ -123,6 +123,11 @@ final class SendScenario {
         report.figure("measuredSeconds", "measured window (s)", Ctx.round2(seconds));
         report.figure("ackedPerSecond", "acked sends/s", Ctx.round2(measuredAcks.get() / seconds));
         report.latency("ackLatency", "ack latency (send start -> 2xx)", latency);
+        if (issued.get() >= maxCount) {
+            report.note(String.format("the --count cap (%,d sends) was reached %.1f s after the start, %s of it"
+                            + " warm-up: the senders stopped early; raise --count to measure the whole window",
+                    maxCount, (measuredNanos + warmup.toNanos()) / 1e9, Ctx.human(warmup)));
+        }
         sends.figures(report);
         if (cpuMarks[0] != null && cpuMarks[1] != null) {
             ctx.cpuFigures(report, cpuMarks[0], cpuMarks[1]);
