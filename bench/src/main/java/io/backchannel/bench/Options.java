@@ -49,7 +49,7 @@ final class Options {
         flag("senders", "100", "send: concurrent closed-loop senders, each its own user");
         flag("send-channels", "1,100", "send: channel counts, one phase each (1 = one hot channel)");
         flag("send-transport", "http", "send: how senders post: http (POST /api/channels/{id}/messages) or ws (send frames on one WebSocket per sender)");
-        flag("count", "200000", "send: at most this many sends per phase");
+        flag("count", "1000000", "send: at most this many sends per phase");
         flag("text-size", "64", "send/fanout/reconnect: message text length in characters");
         // fanout
         flag("subscribers", "1000", "fanout: subscribers of the one channel");
