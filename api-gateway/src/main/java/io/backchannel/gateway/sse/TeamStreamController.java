@@ -59,7 +59,8 @@ class TeamStreamController {
                         return follow(membership.channelId(), after, caller, drainOn, position, followed);
                     }, Integer.MAX_VALUE); // all at once: every channel is followed for as long as the stream
             return responses.respond(caller, response.bufferFactory(), events, event -> {
-                position.put(event.channelId(), event.seq());
+                // Never back: a channel left and joined again restarts from the join before the leave is written.
+                position.merge(event.channelId(), event.seq(), Math::max);
                 return TeamCursor.encode(position);
             });
         });
