@@ -8,7 +8,7 @@ import io.backchannel.api.channel.ChannelCreatedEvent;
 import io.backchannel.api.channel.ChannelEvent;
 import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.api.team.BootView;
-import io.backchannel.api.team.FetchTeamIdsQuery;
+import io.backchannel.api.team.FollowTeamIdsQuery;
 import io.backchannel.api.team.FollowTeamQuery;
 import io.backchannel.api.team.TeamDirectory;
 import io.backchannel.api.team.TeamIds;
@@ -46,9 +46,9 @@ import java.util.function.Consumer;
 /**
  * The Flannel cache of this gateway node: every team it has loaded, kept current by the team's updates,
  * so a boot is answered from memory without touching the projections; so are the access checks of
- * resumed subscriptions, and each user hears of the channels they join. Teams load at start-up and,
- * lazily, on the first boot that names them. A team whose updates break is dropped and loads again at
- * once, so the cache is never silently stale.
+ * resumed subscriptions, and each user hears of the channels they join. Every team loads: those there
+ * are at start-up, each one created since on any node, and any other on the first use that names it. A
+ * team whose updates break is dropped and loads again at once, so the cache is never silently stale.
  */
 @Component("bootCache")
 @EnableConfigurationProperties(BootProperties.class)
@@ -203,13 +203,36 @@ public class BootCache implements HealthIndicator {
         loaded(teamId).subscribe(team -> team.marker(marker));
     }
 
+    /**
+     * Holds every team: those there are at start-up, and each one created later on whichever node, so that
+     * this node's connections hear of their users' joins in it as well. Should the team ids' updates end (the
+     * bus lost), they are asked again, with the teams there are by then.
+     */
     @EventListener(ApplicationReadyEvent.class)
     void warm() {
-        axon.query(new FetchTeamIdsQuery(), TeamIds.class)
-                .flatMapMany(ids -> Flux.fromIterable(ids.teamIds()))
-                .flatMap(teamId -> team(teamId).onErrorResume(error -> Mono.empty()), properties.warmConcurrency())
-                .doFinally(signal -> warm = true)
-                .subscribe(team -> { }, error -> log.warn("boot cache warm-up stopped early", error));
+        Mono.defer(() -> axon.subscribe(new FollowTeamIdsQuery(), TeamIds.class, TeamIds.class, properties.updateBuffer()))
+                .flatMapMany(subscription -> Flux.concat(
+                                subscription.initialResult()
+                                        .flatMapMany(ids -> Flux.fromIterable(ids.teamIds()))
+                                        .flatMap(teamId -> team(teamId).onErrorResume(error -> Mono.empty()),
+                                                properties.warmConcurrency())
+                                        .doFinally(signal -> warm = true),
+                                subscription.updates()
+                                        .flatMapIterable(TeamIds::teamIds)
+                                        // Created a moment ago: the projections may show it only in their next batch.
+                                        .flatMap(teamId -> Mono.defer(() -> team(teamId))
+                                                .retryWhen(Retry.backoff(5, Duration.ofMillis(50))
+                                                        .filter(RejectedException.class::isInstance))
+                                                .onErrorResume(error -> Mono.empty()), properties.warmConcurrency()))
+                        .doFinally(signal -> close(subscription, "team ids")))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
+                        .filter(error -> !closing)
+                        .doBeforeRetry(retry -> {
+                            warm = true; // as warm as it gets for now: boots load their teams themselves
+                            log.warn("team ids unavailable; asking again", retry.failure());
+                        }))
+                .repeatWhen(ended -> ended.takeWhile(end -> !closing).delayElements(Duration.ofSeconds(1)))
+                .subscribe();
     }
 
     /** Before the buses stop: the subscriptions they end then are not teams to load again. */
@@ -272,12 +295,7 @@ public class BootCache implements HealthIndicator {
                     team.positions().forEach((channelId, seq) -> announcedNow.merge(channelId, seq, Math::max));
                     announcedBeforeDrop.put(team.teamId(), announcedNow);
                     teams.remove(team.teamId());
-                    try {
-                        subscription.close();
-                    } catch (RuntimeException alreadyEnded) {
-                        // The local bus refuses to close a subscription the emitter has already completed.
-                        log.debug("team {} subscription already ended", team.teamId(), alreadyEnded);
-                    }
+                    close(subscription, team.teamId());
                     if (!closing) {
                         dropped.emitNext(team.teamId(), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
                     }
@@ -303,6 +321,15 @@ public class BootCache implements HealthIndicator {
                             return Mono.empty();
                         }), properties.warmConcurrency())
                 .subscribe();
+    }
+
+    private static void close(SubscriptionQueryResult<?, ?> subscription, String of) {
+        try {
+            subscription.close();
+        } catch (RuntimeException alreadyEnded) {
+            // The local bus refuses to close a subscription the emitter has already completed.
+            log.debug("subscription of {} already ended", of, alreadyEnded);
+        }
     }
 
     private void announceJoin(String teamId, ChannelEvent event) {

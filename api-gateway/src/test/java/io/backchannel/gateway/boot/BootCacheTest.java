@@ -11,8 +11,10 @@ import io.backchannel.api.channel.ChannelView;
 import io.backchannel.api.channel.MemberJoinedChannelEvent;
 import io.backchannel.api.channel.MemberLeftChannelEvent;
 import io.backchannel.api.message.MessagePostedEvent;
+import io.backchannel.api.team.FollowTeamIdsQuery;
 import io.backchannel.api.team.FollowTeamQuery;
 import io.backchannel.api.team.TeamDirectory;
+import io.backchannel.api.team.TeamIds;
 import io.backchannel.api.team.TeamUpdate;
 import io.backchannel.gateway.bus.AxonClient;
 import io.backchannel.gateway.security.Caller;
@@ -21,6 +23,7 @@ import io.backchannel.gateway.stream.StreamProperties;
 import org.axonframework.queryhandling.DefaultSubscriptionQueryResult;
 import org.axonframework.queryhandling.SubscriptionQueryResult;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.health.Status;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -158,6 +161,50 @@ class BootCacheTest {
     }
 
     @Test
+    void everyTeamIsHeldHereThoseThereAreAtStartUpAndThoseCreatedSinceOnAnyNode() {
+        Sinks.Many<TeamIds> created = Sinks.many().unicast().onBackpressureBuffer();
+        when(axon.subscribe(any(FollowTeamIdsQuery.class), eq(TeamIds.class), eq(TeamIds.class), anyInt()))
+                .thenReturn(Mono.just(new DefaultSubscriptionQueryResult<>(Mono.just(new TeamIds(List.of("T0"))),
+                        created.asFlux(), () -> true)));
+        teamsWithAGeneralChannelOfAlice();
+
+        cache.warm();
+        assertThat(cache.health().getStatus()).isEqualTo(Status.UP);
+        StepVerifier.create(cache.access("G-T0", "alice")).expectNextCount(1).expectComplete().verify(WAIT);
+        StepVerifier.create(cache.access("G-T1", "alice")).expectComplete().verify(WAIT); // not created yet
+
+        created.tryEmitNext(new TeamIds(List.of("T1"))); // created later, maybe through another node
+
+        StepVerifier.create(cache.access("G-T1", "alice").repeatWhenEmpty(tries -> tries.delayElements(Duration.ofMillis(10))))
+                .expectNextMatches(access -> access.channelMember())
+                .expectComplete().verify(WAIT);
+    }
+
+    @Test
+    void theTeamIdsAreAskedAgainWhenTheBusFailsOrEndsThemSoNoTeamCreatedMeanwhileIsMissed() {
+        Sinks.Many<TeamIds> firstUpdates = Sinks.many().unicast().onBackpressureBuffer();
+        AtomicInteger asked = new AtomicInteger();
+        when(axon.subscribe(any(FollowTeamIdsQuery.class), eq(TeamIds.class), eq(TeamIds.class), anyInt()))
+                .thenAnswer(invocation -> switch (asked.incrementAndGet()) {
+                    case 1 -> Mono.error(new IllegalStateException("no query side yet"));
+                    case 2 -> Mono.just(new DefaultSubscriptionQueryResult<>(Mono.just(new TeamIds(List.of("T0"))),
+                            firstUpdates.asFlux(), () -> true));
+                    default -> Mono.just(new DefaultSubscriptionQueryResult<>(
+                            Mono.just(new TeamIds(List.of("T0", "T1"))), Flux.<TeamIds>never(), () -> true));
+                });
+        teamsWithAGeneralChannelOfAlice();
+
+        cache.warm();
+        StepVerifier.create(cache.access("G-T0", "alice").repeatWhenEmpty(tries -> tries.delayElements(Duration.ofMillis(10))))
+                .expectNextCount(1).expectComplete().verify(WAIT);
+        firstUpdates.tryEmitComplete(); // the bus lost the subscription; T1 is created meanwhile
+
+        StepVerifier.create(cache.access("G-T1", "alice").repeatWhenEmpty(tries -> tries.delayElements(Duration.ofMillis(10))))
+                .expectNextCount(1).expectComplete().verify(WAIT);
+        assertThat(asked).hasValue(3);
+    }
+
+    @Test
     void aTeamWhoseUpdatesEndLoadsAgainAtOnceAndAnnouncesEachJoinOnce() {
         List<Sinks.Many<TeamUpdate>> loads = teamOfAliceAndBobLoadedWith(List.of(GENERAL), List.of(GENERAL, "C2", "C3"));
         StepVerifier.create(cache.hold(TEAM)).expectComplete().verify(WAIT);
@@ -259,6 +306,19 @@ class BootCacheTest {
 
     private static ChannelCreatedEvent created(String channelId, String userId) {
         return new ChannelCreatedEvent(channelId, 0, Instant.now(), TEAM, channelId.toLowerCase(), false, userId);
+    }
+
+    /** Any team asked for is Alice's, with its general channel G-{teamId}. */
+    private void teamsWithAGeneralChannelOfAlice() {
+        when(axon.subscribe(any(FollowTeamQuery.class), eq(TeamDirectory.class), eq(TeamUpdate.class), anyInt()))
+                .thenAnswer(invocation -> {
+                    String teamId = invocation.<FollowTeamQuery>getArgument(0).teamId();
+                    String general = "G-" + teamId;
+                    when(channelLog.after(general, -1)).thenReturn(Flux.just(List.of(
+                            new ChannelCreatedEvent(general, 0, Instant.now(), teamId, "general", false, "alice"))));
+                    return Mono.just(subscription(new TeamDirectory(teamId, "Acme", List.of("alice"), List.of(general),
+                            List.of())));
+                });
     }
 
     /** Alice's team, with Bob in it and Alice's general channel; its later updates are the sink's. */

@@ -6,9 +6,10 @@ import io.backchannel.api.channel.ChannelView;
 import io.backchannel.api.read.ReadMarkerMovedEvent;
 import io.backchannel.api.team.BootView;
 import io.backchannel.api.team.FetchBootQuery;
-import io.backchannel.api.team.FetchTeamIdsQuery;
+import io.backchannel.api.team.FollowTeamIdsQuery;
 import io.backchannel.api.team.FollowTeamQuery;
 import io.backchannel.api.team.MemberJoinedTeamEvent;
+import io.backchannel.api.team.TeamCreatedEvent;
 import io.backchannel.api.team.TeamDirectory;
 import io.backchannel.api.team.TeamIds;
 import io.backchannel.api.team.TeamUpdate;
@@ -30,6 +31,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static io.backchannel.query.Projections.byId;
@@ -68,6 +70,11 @@ public class BootProjection {
     }
 
     @EventHandler
+    void on(TeamCreatedEvent event) {
+        emitter.emit(FollowTeamIdsQuery.class, query -> true, new TeamIds(List.of(event.teamId())));
+    }
+
+    @EventHandler
     void on(MemberJoinedTeamEvent event) {
         emit(TeamUpdate.joined(event.teamId(), event.userId()));
     }
@@ -99,7 +106,7 @@ public class BootProjection {
     }
 
     @QueryHandler
-    CompletableFuture<TeamIds> handle(FetchTeamIdsQuery query) {
+    CompletableFuture<TeamIds> handle(FollowTeamIdsQuery query) {
         return mongo.findAll(Document.class, "teams").map(team -> team.getString("_id")).collectList()
                 .map(TeamIds::new).toFuture();
     }

@@ -1,10 +1,12 @@
 package io.backchannel.query.boot;
 
 import io.backchannel.api.read.ReadMarkerMovedEvent;
+import io.backchannel.api.team.FollowTeamIdsQuery;
 import io.backchannel.api.team.FollowTeamQuery;
 import io.backchannel.api.team.MemberJoinedTeamEvent;
 import io.backchannel.api.team.TeamCreatedEvent;
 import io.backchannel.api.team.TeamDirectory;
+import io.backchannel.api.team.TeamIds;
 import io.backchannel.api.team.TeamUpdate;
 import io.backchannel.query.MongoFixture;
 import io.backchannel.query.ProjectionContext;
@@ -100,6 +102,23 @@ class BootProjectionTest {
         assertThat(mongo.count(BootProjection.READ_MARKERS)).isEqualTo(2);
         assertThat(directoryMarkers()).containsExactlyInAnyOrder(new TeamDirectory.ReadMarker("u1", "c1", 5),
                 new TeamDirectory.ReadMarker("u1", "c2", 2));
+    }
+
+    @Test
+    void aTeamCreatedIsToldToEveryBootCacheAndCountedAmongTheTeams() throws Exception {
+        SimpleQueryUpdateEmitter emitter = (SimpleQueryUpdateEmitter) projections.emitter();
+        GenericSubscriptionQueryMessage<FollowTeamIdsQuery, TeamIds, TeamIds> follow =
+                new GenericSubscriptionQueryMessage<>(new FollowTeamIdsQuery(),
+                        ResponseTypes.instanceOf(TeamIds.class), ResponseTypes.instanceOf(TeamIds.class));
+        UpdateHandlerRegistration<TeamIds> updates = emitter.registerUpdateHandler(follow, 16);
+
+        projections.deliver(new GenericDomainEventMessage<>("Team", "t2", 0,
+                new TeamCreatedEvent("t2", "Team Two", "u2", "c2", T)));
+        updates.complete();
+
+        assertThat(updates.getUpdates().map(Message::getPayload).collectList().block(Duration.ofSeconds(5)))
+                .containsExactly(new TeamIds(List.of("t2")));
+        assertThat(boot.handle(new FollowTeamIdsQuery()).get().teamIds()).containsExactlyInAnyOrder("t1", "t2");
     }
 
     @Test
