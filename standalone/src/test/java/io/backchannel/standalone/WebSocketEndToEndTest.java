@@ -247,6 +247,24 @@ class WebSocketEndToEndTest {
     }
 
     @Test
+    void aTeamJoinedWhileConnectedBringsItsMembersPresence() {
+        User alice = api.signUp("alice");
+        User bob = api.signUp("bob");
+        String team = api.createTeam(bob);
+
+        try (WsClient aliceWs = connectedAndReady(alice)) {
+            api.joinTeam(alice, team);
+            assertThat(aliceWs.next("joined").path("teamId").asText()).isEqualTo(team);
+            try (WsClient bobWs = WsClient.connect(baseUrl, bob.token())) {
+                bobWs.next("hello");
+                JsonNode online = aliceWs.next(frame -> isPresenceOf(frame, bob));
+                assertThat(online.path("teamId").asText()).isEqualTo(team);
+                assertThat(online.path("presence").asText()).isEqualTo("online");
+            }
+        }
+    }
+
+    @Test
     void aClientThatReconnectsWithinThePresenceGraceIsNotToldToOthersAsGoneAndBack() {
         User alice = api.signUp("alice");
         User bob = api.signUp("bob");

@@ -45,7 +45,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -125,7 +127,8 @@ class ChatSocketHandler implements WebSocketHandler {
                 .onBackpressureBuffer(Queues.<Flux<ByteBuf>>unbounded(SUBSCRIBE_CHUNK).get());
         private final Map<String, Sinks.Empty<Void>> subscriptions = new ConcurrentHashMap<>();
         private final AtomicInteger sendsInFlight = new AtomicInteger();
-        private volatile List<String> teamIds = List.of();
+        /** The user's teams, for presence: those at connect, and each one joined since (its general's join tells). */
+        private final Set<String> teamIds = new CopyOnWriteArraySet<>();
 
         /** Where this connection's frames are written, and its subscriptions drain ({@link DrainThreads}). */
         private final Channel channel;
@@ -157,10 +160,13 @@ class ChatSocketHandler implements WebSocketHandler {
                             .map(teamId -> new Frames.Presence(teamId, change.userId(), change.presence())))
                     .subscribe(this::reply);
             var joins = bootCache.joins(caller.userId())
-                    .subscribe(join -> reply(new Frames.Joined(join.teamId(), join.channelId(), join.seq())));
-            // The user's teams are held here too (another node may have booted them), so their joins reach it.
+                    .subscribe(join -> {
+                        teamIds.add(join.teamId());
+                        reply(new Frames.Joined(join.teamId(), join.channelId(), join.seq()));
+                    });
+            // The user's teams are held here for certain (whatever the warm-up managed), so their joins reach it.
             axon.query(new FetchUserTeamsQuery(caller.userId()), TeamIds.class)
-                    .doOnNext(ids -> teamIds = ids.teamIds())
+                    .doOnNext(ids -> teamIds.addAll(ids.teamIds()))
                     .flatMapMany(ids -> Flux.fromIterable(ids.teamIds()))
                     .flatMap(bootCache::hold)
                     .subscribe(held -> { }, error -> log.debug("teams of {} unknown", caller.userId()));
