@@ -188,10 +188,7 @@ public class BootCache implements HealthIndicator {
      */
     public Mono<Void> awaitMember(String teamId, String userId, String generalChannelId, long generalSeq) {
         Duration wait = streamProperties.readYourWrites();
-        return Mono.defer(() -> team(teamId))
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200))
-                        .filter(RejectedException.class::isInstance))
-                .timeout(wait)
+        return teamOnceShown(teamId)
                 .flatMap(team -> {
                     team.joined(userId);
                     return team.awaitApplied(generalChannelId, generalSeq, wait);
@@ -214,16 +211,12 @@ public class BootCache implements HealthIndicator {
                 .flatMapMany(subscription -> Flux.concat(
                                 subscription.initialResult()
                                         .flatMapMany(ids -> Flux.fromIterable(ids.teamIds()))
-                                        .flatMap(teamId -> team(teamId).onErrorResume(error -> Mono.empty()),
-                                                properties.warmConcurrency())
+                                        .flatMap(this::hold, properties.warmConcurrency())
                                         .doFinally(signal -> warm = true),
                                 subscription.updates()
                                         .flatMapIterable(TeamIds::teamIds)
-                                        // Created a moment ago: the projections may show it only in their next batch.
-                                        .flatMap(teamId -> Mono.defer(() -> team(teamId))
-                                                .retryWhen(Retry.backoff(5, Duration.ofMillis(50))
-                                                        .filter(RejectedException.class::isInstance))
-                                                .onErrorResume(error -> Mono.empty()), properties.warmConcurrency()))
+                                        .flatMap(teamId -> teamOnceShown(teamId).onErrorResume(error -> Mono.empty()).then(),
+                                                properties.warmConcurrency()))
                         .doFinally(signal -> close(subscription, "team ids")))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
                         .filter(error -> !closing)
@@ -249,6 +242,17 @@ public class BootCache implements HealthIndicator {
     private Mono<TeamState> loaded(String teamId) {
         Mono<TeamState> team = teams.get(teamId);
         return team == null ? Mono.empty() : team;
+    }
+
+    /**
+     * The team just written (created, or joined): the projections store a team in a batch of their own, so
+     * one not found yet is looked up again, for as long as a write waits for them to show it.
+     */
+    private Mono<TeamState> teamOnceShown(String teamId) {
+        return Mono.defer(() -> team(teamId))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200))
+                        .filter(RejectedException.class::isInstance))
+                .timeout(streamProperties.readYourWrites());
     }
 
     private Mono<TeamState> team(String teamId) {
@@ -281,7 +285,9 @@ public class BootCache implements HealthIndicator {
         // and none that an earlier load announced, not even the old ones a projection rebuild sends again.
         Map<String, Long> before = announcedBeforeDrop.remove(team.teamId());
         Map<String, Long> announced = before == null ? team.positions() : before;
-        team.joinsAfter(announced, this::announce);
+        if (before != null) {
+            team.joinsAfter(before, this::announce);
+        }
         Disposable joins = team.appliedEvents()
                 .filter(event -> event.seq() > announced.getOrDefault(event.channelId(), -1L))
                 .subscribe(event -> announceJoin(team.teamId(), event));
